@@ -1,0 +1,111 @@
+package io.cairn.server.api;
+
+import io.cairn.server.apply.Command;
+import io.cairn.server.apply.RangeExecutor;
+import io.cairn.server.apply.RequestChecks;
+import io.cairn.server.server.EtcdServer;
+import io.etcd.jetcd.api.CompactionRequest;
+import io.etcd.jetcd.api.CompactionResponse;
+import io.etcd.jetcd.api.DeleteRangeRequest;
+import io.etcd.jetcd.api.DeleteRangeResponse;
+import io.etcd.jetcd.api.KVGrpc;
+import io.etcd.jetcd.api.PutRequest;
+import io.etcd.jetcd.api.PutResponse;
+import io.etcd.jetcd.api.RangeRequest;
+import io.etcd.jetcd.api.RangeResponse;
+import io.etcd.jetcd.api.TxnRequest;
+import io.etcd.jetcd.api.TxnResponse;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletableFuture;
+
+/** {@code etcdserverpb.KV}: validate, call the member, map errors, fill the header. */
+public final class KvService extends KVGrpc.KVImplBase {
+  private final EtcdServer server;
+
+  public KvService(EtcdServer server) {
+    this.server = server;
+  }
+
+  @Override
+  public void range(RangeRequest request, StreamObserver<RangeResponse> out) {
+    try {
+      RequestChecks.checkRange(request);
+      // A single member has applied every acknowledged write before acknowledging it, so a
+      // local read is linearizable as well as serializable.
+      RangeResponse r = RangeExecutor.range(server.store(), request);
+      out.onNext(r.toBuilder().setHeader(server.header(r.getHeader())).build());
+      out.onCompleted();
+    } catch (RuntimeException e) {
+      out.onError(GrpcErrors.toStatus(e));
+    }
+  }
+
+  @Override
+  public void put(PutRequest request, StreamObserver<PutResponse> out) {
+    try {
+      RequestChecks.checkPut(request);
+    } catch (RuntimeException e) {
+      out.onError(GrpcErrors.toStatus(e));
+      return;
+    }
+    reply(server.propose(Command.put(request)), PutResponse.class, out,
+        r -> r.toBuilder().setHeader(server.header(r.getHeader())).build());
+  }
+
+  @Override
+  public void deleteRange(DeleteRangeRequest request, StreamObserver<DeleteRangeResponse> out) {
+    try {
+      RequestChecks.checkDelete(request);
+    } catch (RuntimeException e) {
+      out.onError(GrpcErrors.toStatus(e));
+      return;
+    }
+    reply(server.propose(Command.deleteRange(request)), DeleteRangeResponse.class, out,
+        r -> r.toBuilder().setHeader(server.header(r.getHeader())).build());
+  }
+
+  @Override
+  public void txn(TxnRequest request, StreamObserver<TxnResponse> out) {
+    try {
+      RequestChecks.checkTxn(request, server.config().maxTxnOps());
+    } catch (RuntimeException e) {
+      out.onError(GrpcErrors.toStatus(e));
+      return;
+    }
+    if (RequestChecks.isReadOnly(request)) {
+      // Read-only transactions never change state; etcd serves them without the log too.
+      try {
+        TxnResponse r = server.readOnlyTxn(request);
+        out.onNext(r.toBuilder().setHeader(server.header(r.getHeader())).build());
+        out.onCompleted();
+      } catch (RuntimeException e) {
+        out.onError(GrpcErrors.toStatus(e));
+      }
+      return;
+    }
+    reply(server.propose(Command.txn(request)), TxnResponse.class, out,
+        r -> r.toBuilder().setHeader(server.header(r.getHeader())).build());
+  }
+
+  @Override
+  public void compact(CompactionRequest request, StreamObserver<CompactionResponse> out) {
+    reply(server.propose(Command.compaction(request)), CompactionResponse.class, out,
+        r -> r.toBuilder().setHeader(server.header(r.getHeader())).build());
+  }
+
+  static <T> void reply(
+      CompletableFuture<Object> f,
+      Class<T> type,
+      StreamObserver<T> out,
+      java.util.function.UnaryOperator<T> finish) {
+    f.whenComplete(
+        (v, e) -> {
+          if (e != null) {
+            out.onError(GrpcErrors.toStatus(e));
+          } else {
+            out.onNext(finish.apply(type.cast(v)));
+            out.onCompleted();
+          }
+        });
+  }
+}

@@ -1,0 +1,96 @@
+package io.cairn.server.mvcc;
+
+import io.cairn.server.storage.Schema;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.lmdbjava.Txn;
+
+/**
+ * Writes of several applied entries in one LMDB transaction: the unit of group commit. Apply
+ * thread only. Either {@link #commit()} succeeds, or the store stops taking writes (fail-stop):
+ * the in-memory index already holds the batch's revisions, so limping on would diverge from disk.
+ */
+public final class WriteBatch implements AutoCloseable {
+  private final MvccStore store;
+  private final Txn<byte[]> txn;
+  private final List<Runnable> afterCommit = new ArrayList<>();
+  private boolean done;
+
+  WriteBatch(MvccStore store, Txn<byte[]> txn) {
+    this.store = store;
+    this.txn = txn;
+  }
+
+  /** Starts the writes of one request; they all get the same main revision. */
+  public WriteTxn begin() {
+    return new WriteTxn(store, txn);
+  }
+
+  /** Reads at the batch's view (its own writes included). */
+  public RangeResult range(KeyRange range, long rev, long limit, boolean countOnly) {
+    long current = store.writerRevision();
+    return store.rangeIn(txn, range, rev, limit, countOnly, current);
+  }
+
+  /**
+   * Compacts at {@code rev}: logically now (reads below {@code rev} fail from here on), physically
+   * in the background after this batch commits. The returned future completes when the superseded
+   * rows are gone from disk.
+   */
+  public CompletableFuture<Void> compact(long rev) {
+    List<MvccStore.RowId> keep = store.compactIndex(rev);
+    store.backend().putLong(txn, Schema.SCHEDULED_COMPACT, rev);
+    CompletableFuture<Void> physical = new CompletableFuture<>();
+    afterCommit.add(
+        () ->
+            store
+                .schedulePhysicalCompaction(rev, keep)
+                .whenComplete(
+                    (v, e) -> {
+                      if (e != null) {
+                        physical.completeExceptionally(e);
+                      } else {
+                        physical.complete(null);
+                      }
+                    }));
+    return physical;
+  }
+
+  /** Records the index of the last log entry this batch applies. */
+  public void setConsistentIndex(long index) {
+    store.backend().putLong(txn, Schema.CONSISTENT_INDEX, index);
+  }
+
+  /** The LMDB transaction, for other stores (leases, members, ...) that commit with the batch. */
+  public Txn<byte[]> txn() {
+    return txn;
+  }
+
+  /** Makes the batch durable (LMDB fsyncs on commit), then visible to readers. */
+  public void commit() {
+    long rev = store.writerRevision();
+    try {
+      store.backend().putLong(txn, Schema.CURRENT_REVISION, rev);
+      txn.commit();
+    } catch (RuntimeException e) {
+      store.markBroken();
+      throw e;
+    } finally {
+      done = true;
+    }
+    store.publish(rev);
+    afterCommit.forEach(Runnable::run);
+  }
+
+  @Override
+  public void close() {
+    if (!done) {
+      store.markBroken();
+      txn.close();
+      done = true;
+    } else {
+      txn.close();
+    }
+  }
+}

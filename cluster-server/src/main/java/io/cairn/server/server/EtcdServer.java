@@ -1,0 +1,171 @@
+package io.cairn.server.server;
+
+import io.cairn.server.apply.Command;
+import io.cairn.server.apply.KvApplier;
+import io.cairn.server.config.ServerConfig;
+import io.cairn.server.errors.EtcdError;
+import io.cairn.server.mvcc.MvccStore;
+import io.cairn.server.storage.Backend;
+import io.cairn.server.storage.Schema;
+import io.etcd.jetcd.api.ResponseHeader;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.lmdbjava.Txn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One member: its stores, its write path, and its identity. The API layer calls {@link
+ * #propose} for writes and reads the store directly for serializable reads.
+ */
+public final class EtcdServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EtcdServer.class);
+
+  private final ServerConfig config;
+  private final Backend backend;
+  private final MvccStore store;
+  private final ApplyLoop applyLoop;
+  private final ExecutorService responder;
+  private final long memberId;
+  private final long clusterId;
+  private final long term;
+  private final KvApplier kv;
+
+  private EtcdServer(ServerConfig config, Runnable onFatal) {
+    this.config = config;
+    long mapSize = Math.max(8L << 30, config.quotaBackendBytes() * 2);
+    this.backend = Backend.open(config.dataDir(), mapSize);
+    this.store = MvccStore.open(backend);
+    long[] ids = identity(config);
+    this.memberId = ids[0];
+    this.clusterId = ids[1];
+    this.term = ids[2];
+    this.responder =
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "responder");
+              t.setDaemon(true);
+              return t;
+            });
+    this.kv = new KvApplier(lease -> false);
+    this.applyLoop =
+        new ApplyLoop(
+            store, new StateMachine(store, kv), store.consistentIndex(), responder, onFatal);
+  }
+
+  /** Opens the member's data and starts its write path. */
+  public static EtcdServer start(ServerConfig config, Runnable onFatal) {
+    EtcdServer s = new EtcdServer(config, onFatal);
+    s.applyLoop.start();
+    log.atInfo()
+        .addKeyValue("local-member-id", MemberIds.hex(s.memberId))
+        .addKeyValue("cluster-id", MemberIds.hex(s.clusterId))
+        .addKeyValue("term", s.term)
+        .addKeyValue("revision", s.store.currentRevision())
+        .addKeyValue("applied-index", s.applyLoop.appliedIndex())
+        .log("member started");
+    return s;
+  }
+
+  /**
+   * Reads the member and cluster IDs stored on first start, or computes them from the initial
+   * cluster as etcd does; bumps the term (a single member elects itself on every start).
+   */
+  private long[] identity(ServerConfig cfg) {
+    try (Txn<byte[]> txn = backend.writeTxn()) {
+      long member = backend.getLong(txn, Schema.MEMBER_ID, 0);
+      long cluster = backend.getLong(txn, Schema.CLUSTER_ID, 0);
+      if (member == 0 || cluster == 0) {
+        Map<String, List<URI>> initial = InitialCluster.parse(cfg.initialCluster());
+        List<Long> ids = new ArrayList<>();
+        for (Map.Entry<String, List<URI>> e : initial.entrySet()) {
+          long id = MemberIds.memberId(e.getValue(), cfg.initialClusterToken());
+          ids.add(id);
+          if (e.getKey().equals(cfg.name())) {
+            member = id;
+          }
+        }
+        if (member == 0) {
+          member = MemberIds.memberId(cfg.initialAdvertisePeerUrls(), cfg.initialClusterToken());
+          ids.add(member);
+        }
+        cluster = MemberIds.clusterId(ids);
+        backend.putLong(txn, Schema.MEMBER_ID, member);
+        backend.putLong(txn, Schema.CLUSTER_ID, cluster);
+      }
+      long t = Math.max(1, backend.getLong(txn, Schema.TERM, 1)) + 1;
+      backend.putLong(txn, Schema.TERM, t);
+      txn.commit();
+      return new long[] {member, cluster, t};
+    }
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  public MvccStore store() {
+    return store;
+  }
+
+  public long memberId() {
+    return memberId;
+  }
+
+  public long clusterId() {
+    return clusterId;
+  }
+
+  public long term() {
+    return term;
+  }
+
+  public long appliedIndex() {
+    return applyLoop.appliedIndex();
+  }
+
+  /** Runs a transaction that only reads, at one revision, without the log. */
+  public io.etcd.jetcd.api.TxnResponse readOnlyTxn(io.etcd.jetcd.api.TxnRequest request) {
+    try (io.cairn.server.mvcc.ReadView view = store.readView()) {
+      return kv.txn(view, request);
+    }
+  }
+
+  /** Proposes a write; fails with etcd's error when it is larger than {@code max-request-bytes}. */
+  public CompletableFuture<Object> propose(Command cmd) {
+    if (cmd.size() > config.maxRequestBytes()) {
+      return CompletableFuture.failedFuture(EtcdError.REQUEST_TOO_LARGE.exception());
+    }
+    return applyLoop.propose(cmd);
+  }
+
+  /** Completes a response header: cluster, member and term, and the revision when unset. */
+  public ResponseHeader header(ResponseHeader h) {
+    ResponseHeader.Builder b =
+        h.toBuilder().setClusterId(clusterId).setMemberId(memberId).setRaftTerm(term);
+    if (h.getRevision() == 0) {
+      b.setRevision(store.currentRevision());
+    }
+    return b.build();
+  }
+
+  @Override
+  public void close() {
+    applyLoop.close();
+    responder.shutdown();
+    try {
+      responder.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    store.close();
+    backend.close();
+  }
+}

@@ -1,0 +1,44 @@
+package io.cairn.server.server;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.cairn.server.apply.Command;
+import io.cairn.server.apply.KvApplier;
+import io.cairn.server.mvcc.MvccStore;
+import io.cairn.server.mvcc.WriteBatch;
+import io.etcd.jetcd.api.CompactionRequest;
+import io.etcd.jetcd.api.DeleteRangeRequest;
+import io.etcd.jetcd.api.PutRequest;
+import io.etcd.jetcd.api.TxnRequest;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Applies one committed command to the member's stores and returns its response: a protobuf
+ * message, or a {@link CompletableFuture} of one when the answer waits for background work (a
+ * physical compaction). Deterministic: the same commands in the same order give the same state.
+ */
+final class StateMachine {
+  private final MvccStore store;
+  private final KvApplier kv;
+
+  StateMachine(MvccStore store, KvApplier kv) {
+    this.store = store;
+    this.kv = kv;
+  }
+
+  Object apply(WriteBatch batch, Command cmd) throws InvalidProtocolBufferException {
+    return switch (cmd.kind()) {
+      case PUT -> kv.put(batch, PutRequest.parseFrom(cmd.payload()));
+      case DELETE_RANGE -> kv.deleteRange(batch, DeleteRangeRequest.parseFrom(cmd.payload()));
+      case TXN -> kv.txn(batch, TxnRequest.parseFrom(cmd.payload()));
+      case COMPACTION -> {
+        CompactionRequest c = CompactionRequest.parseFrom(cmd.payload());
+        KvApplier.Compaction result = kv.compaction(batch, c, store.currentRevision());
+        if (c.getPhysical()) {
+          yield result.physical().thenApply(v -> (Object) result.response());
+        }
+        yield result.response();
+      }
+      case NOOP -> null;
+    };
+  }
+}

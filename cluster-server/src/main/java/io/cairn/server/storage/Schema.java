@@ -1,0 +1,25 @@
+package io.cairn.server.storage;
+
+import java.nio.charset.StandardCharsets;
+
+/** Every named LMDB database and every meta key in one place. */
+public final class Schema {
+  private Schema() {}
+
+  /** Small member-wide values (8-byte big-endian longs unless noted). */
+  public static final String META = "meta";
+  /** MVCC rows: revision key → {@code mvccpb.KeyValue}. */
+  public static final String KEY = "key";
+
+  public static final byte[] CONSISTENT_INDEX = bytes("consistent_index");
+  public static final byte[] CURRENT_REVISION = bytes("current_revision");
+  public static final byte[] SCHEDULED_COMPACT = bytes("scheduled_compact_rev");
+  public static final byte[] FINISHED_COMPACT = bytes("finished_compact_rev");
+  public static final byte[] CLUSTER_ID = bytes("cluster_id");
+  public static final byte[] MEMBER_ID = bytes("member_id");
+  public static final byte[] TERM = bytes("term");
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+}
