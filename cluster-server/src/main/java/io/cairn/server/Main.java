@@ -1,11 +1,125 @@
 package io.cairn.server;
 
-/** Entry point of {@code bin/cairn-server}. */
+import io.cairn.server.api.ClientListeners;
+import io.cairn.server.api.KvService;
+import io.cairn.server.config.ConfigException;
+import io.cairn.server.config.ConfigLoader;
+import io.cairn.server.config.LoadResult;
+import io.cairn.server.config.ServerConfig;
+import io.cairn.server.log.Logging;
+import io.cairn.server.server.EtcdServer;
+import io.cairn.server.server.MemberIds;
+import io.cairn.server.server.Versions;
+import io.cairn.server.tls.TlsContexts;
+import io.grpc.BindableService;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Entry point of {@code bin/cairn-server}: an etcd member, started with etcd's flags. */
 public final class Main {
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
   private Main() {}
 
   public static void main(String[] args) {
-    System.err.println("not ready");
-    System.exit(1);
+    if (ConfigLoader.wantsHelp(args)) {
+      System.out.print(ConfigLoader.usage());
+      System.exit(0);
+    }
+    if (ConfigLoader.wantsVersion(args)) {
+      System.out.println("etcd Version: " + Versions.ETCD_SERVER);
+      System.out.println("Git SHA: cairn-" + Versions.CAIRN);
+      System.out.println("Go Version: none (Cairn " + Versions.CAIRN + ", Java "
+          + Runtime.version() + ")");
+      System.out.println("Go OS/Arch: " + System.getProperty("os.name").toLowerCase()
+          + "/" + System.getProperty("os.arch"));
+      System.exit(0);
+    }
+    LoadResult loaded;
+    try {
+      loaded = ConfigLoader.loadWithWarnings(args, System.getenv());
+    } catch (ConfigException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    ServerConfig cfg = loaded.config();
+    Logging.configure(cfg.logLevel(), cfg.logOutputs());
+    loaded.warnings().forEach(w -> log.warn(w));
+    try {
+      run(cfg);
+    } catch (Throwable t) {
+      log.atError().setCause(t).log("member failed to start: " + t.getMessage());
+      System.exit(1);
+    }
+  }
+
+  private static void run(ServerConfig cfg) throws InterruptedException {
+    log.atInfo()
+        .addKeyValue("etcd-version", Versions.ETCD_SERVER)
+        .addKeyValue("cairn-version", Versions.CAIRN)
+        .addKeyValue("java-version", Runtime.version().toString())
+        .addKeyValue("name", cfg.name())
+        .addKeyValue("data-dir", cfg.dataDir().toString())
+        .log("starting a member");
+    EtcdServer server = EtcdServer.start(cfg, () -> Runtime.getRuntime().halt(1));
+    ClientListeners listeners = new ClientListeners();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Signals.onTermination(
+        () -> {
+          log.info("received signal; shutting down");
+          listeners.close();
+          server.close();
+          log.info("stopped serving; member closed");
+          stopped.countDown();
+        });
+    List<BindableService> services = List.of(new KvService(server));
+    listeners.start(
+        cfg.listenClientUrls(),
+        services,
+        (URI url) ->
+            TlsContexts.serverContext(
+                cfg.clientTls(),
+                cfg.dataDir().resolve("fixtures").resolve("client"),
+                hostsOf(cfg.advertiseClientUrls(), cfg.listenClientUrls()),
+                "h2"),
+        cfg.maxRequestBytes(),
+        cfg.maxConcurrentStreams());
+    log.atInfo()
+        .addKeyValue("cluster-version", Versions.CLUSTER_CAPABILITY)
+        .log("enabled capabilities for version");
+    log.atInfo()
+        .addKeyValue("local-member-id", MemberIds.hex(server.memberId()))
+        .addKeyValue("local-member-attributes",
+            "{Name:" + cfg.name() + " ClientURLs:" + cfg.advertiseClientUrls() + "}")
+        .addKeyValue("cluster-id", MemberIds.hex(server.clusterId()))
+        .log("published local member to cluster through raft");
+    log.info("ready to serve client requests");
+    for (ClientListeners.Bound b : listeners.bound()) {
+      String addr = b.address().getAddress().getHostAddress() + ":" + b.address().getPort();
+      if (b.secure()) {
+        log.atInfo().addKeyValue("address", addr).log("serving client traffic securely");
+      } else {
+        log.atInfo()
+            .addKeyValue("address", addr)
+            .log("serving client traffic insecurely; this is strongly discouraged!");
+      }
+    }
+    stopped.await();
+  }
+
+  private static List<String> hostsOf(List<URI> a, List<URI> b) {
+    java.util.LinkedHashSet<String> hosts = new java.util.LinkedHashSet<>();
+    for (List<URI> l : List.of(a, b)) {
+      for (URI u : l) {
+        if (u.getHost() != null && !u.getHost().isEmpty()) {
+          hosts.add(u.getHost());
+        }
+      }
+    }
+    return List.copyOf(hosts);
   }
 }

@@ -1,15 +1,23 @@
 package io.cairn.server;
 
+import jnr.ffi.LibraryLoader;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
  * SIGTERM and SIGINT as a Go program handles them: shut down cleanly, then end by the same signal
- * (default handler restored and the signal raised again), so that whoever started the member sees
- * a death by signal rather than an exit code.
+ * (default disposition restored and the signal sent again), so that whoever started the member
+ * sees a death by signal rather than an exit code.
  */
 final class Signals {
   private Signals() {}
+
+  /** The two libc calls needed; bound through jnr-ffi, which the LMDB binding already brings. */
+  public interface LibC {
+    int getpid();
+
+    int kill(int pid, int sig);
+  }
 
   static void onTermination(Runnable cleanShutdown) {
     SignalHandler handler =
@@ -18,7 +26,8 @@ final class Signals {
             cleanShutdown.run();
           } finally {
             Signal.handle(sig, SignalHandler.SIG_DFL);
-            Signal.raise(sig);
+            LibC libc = LibraryLoader.create(LibC.class).load("c");
+            libc.kill(libc.getpid(), sig.getNumber());
           }
         };
     Signal.handle(new Signal("TERM"), handler);

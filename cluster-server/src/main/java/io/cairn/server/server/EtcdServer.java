@@ -6,6 +6,7 @@ import io.cairn.server.config.ServerConfig;
 import io.cairn.server.errors.EtcdError;
 import io.cairn.server.mvcc.MvccStore;
 import io.cairn.server.storage.Backend;
+import io.cairn.server.storage.DataDirLock;
 import io.cairn.server.storage.Schema;
 import io.etcd.jetcd.api.ResponseHeader;
 import java.net.URI;
@@ -28,6 +29,7 @@ public final class EtcdServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EtcdServer.class);
 
   private final ServerConfig config;
+  private final DataDirLock lock;
   private final Backend backend;
   private final MvccStore store;
   private final ApplyLoop applyLoop;
@@ -39,6 +41,7 @@ public final class EtcdServer implements AutoCloseable {
 
   private EtcdServer(ServerConfig config, Runnable onFatal) {
     this.config = config;
+    this.lock = DataDirLock.acquire(config.dataDir());
     long mapSize = Math.max(8L << 30, config.quotaBackendBytes() * 2);
     this.backend = Backend.open(config.dataDir(), mapSize);
     this.store = MvccStore.open(backend);
@@ -83,7 +86,7 @@ public final class EtcdServer implements AutoCloseable {
       long member = backend.getLong(txn, Schema.MEMBER_ID, 0);
       long cluster = backend.getLong(txn, Schema.CLUSTER_ID, 0);
       if (member == 0 || cluster == 0) {
-        Map<String, List<URI>> initial = InitialCluster.parse(cfg.initialCluster());
+        Map<String, List<URI>> initial = cfg.initialClusterMap();
         List<Long> ids = new ArrayList<>();
         for (Map.Entry<String, List<URI>> e : initial.entrySet()) {
           long id = MemberIds.memberId(e.getValue(), cfg.initialClusterToken());
@@ -167,5 +170,6 @@ public final class EtcdServer implements AutoCloseable {
     }
     store.close();
     backend.close();
+    lock.close();
   }
 }
