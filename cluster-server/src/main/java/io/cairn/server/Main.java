@@ -2,6 +2,8 @@ package io.cairn.server;
 
 import io.cairn.server.api.ClientListeners;
 import io.cairn.server.api.KvService;
+import io.cairn.server.api.http.HealthEndpoints;
+import io.cairn.server.api.http.HttpRouter;
 import io.cairn.server.config.ConfigException;
 import io.cairn.server.config.ConfigLoader;
 import io.cairn.server.config.LoadResult;
@@ -77,15 +79,17 @@ public final class Main {
           stopped.countDown();
         });
     List<BindableService> services = List.of(new KvService(server));
+    HttpRouter http = new HttpRouter();
+    HealthEndpoints.register(http, server);
     listeners.start(
         cfg.listenClientUrls(),
         services,
-        (URI url) ->
+        () ->
             TlsContexts.serverContext(
                 cfg.clientTls(),
                 cfg.dataDir().resolve("fixtures").resolve("client"),
-                hostsOf(cfg.advertiseClientUrls(), cfg.listenClientUrls()),
-                "h2"),
+                hostsOf(cfg.advertiseClientUrls(), cfg.listenClientUrls())),
+        http,
         cfg.maxRequestBytes(),
         cfg.maxConcurrentStreams());
     log.atInfo()
@@ -102,7 +106,8 @@ public final class Main {
       String addr = b.address().getAddress().getHostAddress() + ":" + b.address().getPort();
       if (b.secure()) {
         log.atInfo().addKeyValue("address", addr).log("serving client traffic securely");
-      } else {
+      }
+      if (b.plaintext()) {
         log.atInfo()
             .addKeyValue("address", addr)
             .log("serving client traffic insecurely; this is strongly discouraged!");

@@ -58,6 +58,10 @@ final class ApplyLoop implements AutoCloseable {
     thread.start();
   }
 
+  boolean isRunning() {
+    return running && thread.isAlive();
+  }
+
   long appliedIndex() {
     return appliedIndex;
   }

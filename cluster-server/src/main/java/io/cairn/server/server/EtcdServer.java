@@ -134,6 +134,14 @@ public final class EtcdServer implements AutoCloseable {
     return applyLoop.appliedIndex();
   }
 
+  /**
+   * Whether the member can serve: it is running and its write path is alive. (A cluster adds:
+   * it has a leader and no alarm.)
+   */
+  public boolean isHealthy() {
+    return applyLoop.isRunning();
+  }
+
   /** Runs a transaction that only reads, at one revision, without the log. */
   public io.etcd.jetcd.api.TxnResponse readOnlyTxn(io.etcd.jetcd.api.TxnRequest request) {
     try (io.cairn.server.mvcc.ReadView view = store.readView()) {
