@@ -41,7 +41,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * {@code transport.SelfCert}: an ECDSA key (P-256 here; etcd uses P-521), organization "etcd",
  * valid for one year, usable for server and client authentication, with the given hosts as
  * subject alternative names (IP literals as IP SANs, other names as DNS SANs; a {@code :port}
- * suffix is dropped). Files are {@code cert.pem} and {@code key.pem} (PKCS#8, mode 0600) in the directory given, by convention {@code <data-dir>/fixtures/client} or
+ * suffix is dropped). Files are {@code cert.pem} and {@code key.pem} (PKCS#8, mode 0600) in
+ * the directory given, by convention {@code <data-dir>/fixtures/client} or
  * {@code <data-dir>/fixtures/peer}. When both files exist they are reused as they are.
  */
 public final class AutoTls {

@@ -425,6 +425,43 @@ class TlsContextsTest {
         .isEqualTo("tls: first record does not look like a TLS handshake");
   }
 
+  /** An EC key in SEC1 form ("BEGIN EC PRIVATE KEY", as openssl and Go write it). */
+  private static final String SEC1_KEY =
+      "-----BEGIN EC PRIVATE KEY-----\n"
+      + "MHcCAQEEICn01lhwITP+Et1DqI2dlAgt5W3D3fbL0HnGMRhRakWXoAoGCCqGSM49\n"
+      + "AwEHoUQDQgAEN4kGNYpCSIaTV7dAjbw3WCPDkb6BTPNZe5hr7fAM9Dm8icKnb0+D\n"
+      + "CDHAZ2lnN7sGnL2/w9dQqonxG5HYOWGUww==\n"
+      + "-----END EC PRIVATE KEY-----\n";
+  private static final String SEC1_CERT =
+      "-----BEGIN CERTIFICATE-----\n"
+      + "MIIBdTCCARugAwIBAgIUPYICEt1tCHIkOO1wvvf0/9yu5/gwCgYIKoZIzj0EAwIw\n"
+      + "DzENMAsGA1UEAwwEc2VjMTAgFw0yNjExMjQwMTM2NTZaGA8yMTI2MTAzMTAxMzY1\n"
+      + "NlowDzENMAsGA1UEAwwEc2VjMTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABDeJ\n"
+      + "BjWKQkiGk1e3QI28N1gjw5G+gUzzWXuYa+3wDPQ5vInCp29PgwgxwGdpZze7Bpy9\n"
+      + "v8PXUKqJ8RuR2DlhlMOjUzBRMB0GA1UdDgQWBBQiupsYzC5tkyjVvRbA+jIlNwkS\n"
+      + "LDAfBgNVHSMEGDAWgBQiupsYzC5tkyjVvRbA+jIlNwkSLDAPBgNVHRMBAf8EBTAD\n"
+      + "AQH/MAoGCCqGSM49BAMCA0gAMEUCIQCrEhRp8TgvhLtuqxVHMsYCithuOB/vACy6\n"
+      + "MDYJdhHoigIgdj/hZPSywU68IfksE8EGrLJRjQKfycy5W7uWbIlCF1M=\n"
+      + "-----END CERTIFICATE-----\n";
+
+  @Test
+  void sec1EcKeyIsAccepted() throws Exception {
+    Path key = tmp.resolve("sec1.key");
+    Path cert = tmp.resolve("sec1.crt");
+    Files.writeString(key, SEC1_KEY);
+    Files.writeString(cert, SEC1_CERT);
+    TlsConfig cfg = new TlsConfig(cert, key, null, false, false, null, List.of(), List.of(),
+        List.of());
+    EchoServer s = startServer(TlsContexts.serverContext(cfg, null, List.of()));
+    TlsConfig insecure = new TlsConfig(null, null, cert, false, false, null, List.of(),
+        List.of(), List.of());
+    ClientResult r = connect(TlsContexts.clientContext(insecure), s.port());
+    // the certificate has no SAN for localhost: host name verification refuses it
+    assertThat(r.echo()).isNull();
+    assertThat(TlsContexts.goStyleHandshakeError(r.handshakeError(), false))
+        .startsWith("x509: certificate is not valid for the requested host name");
+  }
+
   // ---------------------------------------------------------------- auto TLS
 
   @Test
