@@ -39,7 +39,17 @@ public class TlsException extends RuntimeException {
 
   /** The message prefixed with the flag, e.g. {@code --cert-file: open /x: no such file...}. */
   public String describe(boolean peer) {
-    return field == null ? getMessage()
-        : "--" + (peer && !field.equals("cipher-suites") ? "peer-" : "") + field + ": " + getMessage();
+    if (field == null) {
+      return getMessage();
+    }
+    String flag;
+    if (field.equals("crl-file")) {
+      flag = peer ? "peer-crl-file" : "client-crl-file";
+    } else if (field.equals("cipher-suites")) {
+      flag = field;
+    } else {
+      flag = (peer ? "peer-" : "") + field;
+    }
+    return "--" + flag + ": " + getMessage();
   }
 }
