@@ -395,7 +395,9 @@ public final class MemberProcess implements AutoCloseable {
   /** SIGTERM and wait (up to 30 s) for the process to end; returns its exit status (143 = by signal). */
   public int stop() {
     Process p = requireProcess();
-    p.destroy();
+    // ProcessHandle.destroy() only sends SIGTERM; Process.destroy() would also close our end of the
+    // output pipe, and the member would then die of SIGPIPE while logging its shutdown.
+    p.toHandle().destroy();
     return awaitExit(p, Duration.ofSeconds(30), "SIGTERM");
   }
 
