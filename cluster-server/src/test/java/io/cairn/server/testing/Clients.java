@@ -13,6 +13,10 @@ import java.util.concurrent.TimeoutException;
 
 /** Client helpers: jetcd clients, raw gRPC channels and small conversions. */
 public final class Clients {
+  static {
+    QuietLogging.install();
+  }
+
   private Clients() {}
 
   /** A jetcd client for {@code member}'s client URL. */
