@@ -10,6 +10,8 @@ import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import java.util.List;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+import ch.qos.logback.classic.jul.LevelChangePropagator;
 
 /** Sets up logging from etcd's {@code --log-level} and {@code --log-outputs}. */
 public final class Logging {
@@ -18,6 +20,13 @@ public final class Logging {
   public static void configure(String level, List<String> outputs) {
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
     ctx.reset();
+    // gRPC and Netty log through java.util.logging: route it here so every line is JSON.
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
+    LevelChangePropagator jul = new LevelChangePropagator();
+    jul.setContext(ctx);
+    jul.setResetJUL(true);
+    ctx.addListener(jul);
     Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(toLevel(level));
     for (String out : outputs.isEmpty() ? List.of("default") : outputs) {

@@ -82,6 +82,7 @@ public final class MemberProcess implements AutoCloseable {
   private final int configuredClientPort;
   private final int advertisedClientPort;
   private final int peerPort;
+  private final String clientScheme;
   private final List<String> command;
   private final Map<String, String> env;
 
@@ -131,8 +132,16 @@ public final class MemberProcess implements AutoCloseable {
       flags.put("--name", name);
       flags.put("--data-dir", dataDir.toString());
     }
-    flags.put("--listen-client-urls", "http://127.0.0.1:" + configuredClientPort);
-    flags.put("--advertise-client-urls", "http://127.0.0.1:" + advertisedClientPort);
+    if (b.clientSchemes.isEmpty()) {
+      b.clientSchemes.add("http");
+    }
+    this.clientScheme = b.clientSchemes.get(b.clientSchemes.size() - 1);
+    List<String> listen = new ArrayList<>();
+    for (String scheme : b.clientSchemes) {
+      listen.add(scheme + "://127.0.0.1:" + configuredClientPort);
+    }
+    flags.put("--listen-client-urls", String.join(",", listen));
+    flags.put("--advertise-client-urls", clientScheme + "://127.0.0.1:" + advertisedClientPort);
     flags.put("--listen-peer-urls", peerUrl);
     flags.put("--initial-advertise-peer-urls", peerUrl);
     flags.put("--initial-cluster", name + "=" + peerUrl);
@@ -339,9 +348,9 @@ public final class MemberProcess implements AutoCloseable {
     return Integer.parseInt(addr.substring(addr.lastIndexOf(':') + 1));
   }
 
-  /** {@code http://127.0.0.1:<client port>} */
+  /** {@code http://127.0.0.1:<client port>} (or {@code https://} for a TLS-only member) */
   public String clientUrl() {
-    return "http://" + endpoint();
+    return clientScheme + "://" + endpoint();
   }
 
   /** {@code 127.0.0.1:<client port>} */
@@ -564,6 +573,7 @@ public final class MemberProcess implements AutoCloseable {
     private Integer peerPort;
     private Path dataDir;
     private boolean nameAndDataDirViaEnv;
+    private final List<String> clientSchemes = new ArrayList<>();
 
     private Builder(ServerKind kind) {
       this.kind = kind;
@@ -607,6 +617,16 @@ public final class MemberProcess implements AutoCloseable {
     /** Listen on this client port; 0 lets the member pick (see {@link #loggedClientAddress()}). */
     public Builder clientPort(int port) {
       this.clientPort = port;
+      return this;
+    }
+
+    /**
+     * Client URL schemes to listen on, all on the same port (e.g. {@code "http", "https"}); the
+     * last one is advertised. Default {@code http}.
+     */
+    public Builder clientSchemes(String... schemes) {
+      clientSchemes.clear();
+      clientSchemes.addAll(Arrays.asList(schemes));
       return this;
     }
 
