@@ -1,7 +1,9 @@
 package io.cairn.server;
 
 import io.cairn.server.api.ClientListeners;
+import io.cairn.server.api.ClusterService;
 import io.cairn.server.api.KvService;
+import io.cairn.server.api.MaintenanceService;
 import io.cairn.server.api.http.HealthEndpoints;
 import io.cairn.server.api.http.HttpRouter;
 import io.cairn.server.config.ConfigException;
@@ -78,7 +80,8 @@ public final class Main {
           log.info("stopped serving; member closed");
           stopped.countDown();
         });
-    List<BindableService> services = List.of(new KvService(server));
+    List<BindableService> services =
+        List.of(new KvService(server), new ClusterService(server), new MaintenanceService(server));
     HttpRouter http = new HttpRouter();
     HealthEndpoints.register(http, server);
     listeners.start(

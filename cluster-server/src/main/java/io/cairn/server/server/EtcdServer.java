@@ -142,6 +142,15 @@ public final class EtcdServer implements AutoCloseable {
     return applyLoop.isRunning();
   }
 
+  /** The cluster's members as etcd lists them. A single member for now: this one. */
+  public List<io.etcd.jetcd.api.Member> members() {
+    io.etcd.jetcd.api.Member.Builder m =
+        io.etcd.jetcd.api.Member.newBuilder().setID(memberId).setName(config.name());
+    config.initialAdvertisePeerUrls().forEach(u -> m.addPeerURLs(u.toString()));
+    config.advertiseClientUrls().forEach(u -> m.addClientURLs(u.toString()));
+    return List.of(m.build());
+  }
+
   /** Runs a transaction that only reads, at one revision, without the log. */
   public io.etcd.jetcd.api.TxnResponse readOnlyTxn(io.etcd.jetcd.api.TxnRequest request) {
     try (io.cairn.server.mvcc.ReadView view = store.readView()) {
