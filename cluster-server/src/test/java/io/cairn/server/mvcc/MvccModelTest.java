@@ -39,7 +39,7 @@ import org.lmdbjava.Txn;
  */
 class MvccModelTest {
   private static final long MAP_SIZE = 256L << 20;
-  private static final int CASES = Integer.getInteger("mvcc.cases", 200);
+  private static final int CASES = Integer.getInteger("mvcc.cases", 150);
   private static final int STEPS = Integer.getInteger("mvcc.steps", 60);
 
   private static final ByteString ZERO = bytes(0);
@@ -118,6 +118,8 @@ class MvccModelTest {
     private final Path dir;
     private final Model model = new Model();
     private final List<CompletableFuture<Void>> compactions = new ArrayList<>();
+    /** Compactions of the batch being built: they start only once it commits. */
+    private final List<CompletableFuture<Void>> batchCompactions = new ArrayList<>();
     private final ArrayDeque<String> trace = new ArrayDeque<>();
     private Backend backend;
     private MvccStore store;
@@ -160,7 +162,7 @@ class MvccModelTest {
     private void singleRequestBatch() {
       try (WriteBatch b = store.beginBatch()) {
         writeRequest(b);
-        b.commit();
+        commit(b);
       }
       checkPublished();
     }
@@ -171,15 +173,17 @@ class MvccModelTest {
       try (WriteBatch b = store.beginBatch()) {
         for (int i = 0; i < n; i++) {
           int p = rnd.nextInt(10);
-          if (p < 7) {
+          if (p < 5) {
             writeRequest(b);
-          } else if (p < 9) {
+          } else if (p < 7) {
             batchRead(b);
+          } else if (p < 8) {
+            readDuringBatch();
           } else {
             compact(b, pickCompactRevision());
           }
         }
-        b.commit();
+        commit(b);
       }
       note("} commit");
       count("multi-request batch");
@@ -191,7 +195,7 @@ class MvccModelTest {
       try (WriteBatch b = store.beginBatch()) {
         compact(b, rev);
         // A refused compaction is an answer, not a storage failure: the batch still commits.
-        b.commit();
+        commit(b);
       }
       checkPublished();
     }
@@ -203,6 +207,34 @@ class MvccModelTest {
       note("read " + a + " -> " + got);
       count("read " + (want.error() == null ? "ok" : want.error().toString()));
       assertThat(got).as("store.range %s", a).isEqualTo(want);
+    }
+
+    /**
+     * A reader outside the batch at the current revision sees the last published revision, as
+     * if the batch had not begun: in etcd a read at the current revision is never compacted.
+     */
+    private void readDuringBatch() {
+      long published = store.currentRevision();
+      KeyRange r = randomRange();
+      long rev = rnd.nextBoolean() ? 0 : published;
+      Outcome got = Outcome.of(() -> store.range(r, rev, 0, false));
+      note("  read outside the batch " + show(r) + " rev " + rev + " -> " + got);
+      count("read outside an open batch");
+      List<KeyValue> want = new ArrayList<>();
+      for (KeyValue kv : model.state(published).values()) {
+        if (inRange(kv.getKey(), r)) {
+          want.add(kv);
+        }
+      }
+      assertThat(got)
+          .as("read at the current revision %d while a batch is open", published)
+          .isEqualTo(Outcome.ok(want, want.size(), published));
+    }
+
+    private void commit(WriteBatch b) {
+      b.commit();
+      compactions.addAll(batchCompactions);
+      batchCompactions.clear();
     }
 
     private void batchRead(WriteBatch b) {
@@ -229,7 +261,7 @@ class MvccModelTest {
         assertThat(w.changed()).isFalse();
         assertThat(w.currentRevision()).isEqualTo(before);
         model.endTxn();
-        b.commit();
+        commit(b);
       }
       note("read-only request at " + before);
       assertThat(store.currentRevision()).isEqualTo(before);
@@ -373,7 +405,7 @@ class MvccModelTest {
         note("  compact " + rev);
         assertThat(want).as("compact(%d) should have been refused", rev).isNull();
         model.compacted = rev;
-        compactions.add(f);
+        batchCompactions.add(f);
         count("compaction");
       } catch (MvccException e) {
         note("  compact " + rev + " -> " + e.reason());
