@@ -41,6 +41,9 @@ public final class KvApplier {
   }
 
   public PutResponse put(WriteBatch batch, PutRequest p) {
+    if (p.getLease() != 0 && !leaseExists.test(p.getLease())) {
+      throw EtcdError.LEASE_NOT_FOUND.exception();
+    }
     WriteTxn w = batch.begin();
     PutResponse resp = put(w, p);
     return resp.toBuilder().setHeader(header(w.currentRevision())).build();

@@ -68,10 +68,10 @@ public final class RequestChecks {
       }
     }
     for (RequestOp op : r.getSuccessList()) {
-      checkOp(op, maxTxnOps);
+      checkOp(op, maxTxnOps - ops);
     }
     for (RequestOp op : r.getFailureList()) {
-      checkOp(op, maxTxnOps);
+      checkOp(op, maxTxnOps - ops);
     }
   }
 
@@ -81,7 +81,7 @@ public final class RequestChecks {
       case REQUEST_PUT -> checkPut(op.getRequestPut());
       case REQUEST_DELETE_RANGE -> checkDelete(op.getRequestDeleteRange());
       case REQUEST_TXN -> checkTxnOps(op.getRequestTxn(), maxTxnOps);
-      case REQUEST_NOT_SET -> {}
+      case REQUEST_NOT_SET -> throw EtcdError.KEY_NOT_FOUND.exception();
     }
   }
 

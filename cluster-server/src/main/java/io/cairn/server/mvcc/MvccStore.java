@@ -44,6 +44,8 @@ public final class MvccStore implements RangeReader, AutoCloseable {
   private volatile long compactRevision;
   /** Writer-side revision: includes writes of the batch not yet committed. */
   private long writerRevision;
+  /** Writer-side compact revision: includes compactions of the batch not yet committed. */
+  private long writerCompactRevision;
   private volatile boolean broken;
 
   private MvccStore(Backend backend) {
@@ -83,6 +85,7 @@ public final class MvccStore implements RangeReader, AutoCloseable {
     currentRevision = maxMain;
     writerRevision = maxMain;
     compactRevision = scheduled;
+    writerCompactRevision = scheduled;
     if (scheduled > 0) {
       List<RowId> keep = new ArrayList<>();
       index.compact(scheduled, (m, sub) -> keep.add(new RowId(m, sub)));
@@ -130,11 +133,26 @@ public final class MvccStore implements RangeReader, AutoCloseable {
 
   RangeResult rangeIn(
       Txn<byte[]> txn, KeyRange range, long rev, long limit, boolean countOnly, long current) {
+    return rangeIn(txn, range, rev, limit, countOnly, current, 0);
+  }
+
+  /**
+   * As above; {@code compactFloor} is the writer's compact revision for reads inside a batch,
+   * which must already see the batch's compactions, and 0 for everyone else.
+   */
+  RangeResult rangeIn(
+      Txn<byte[]> txn,
+      KeyRange range,
+      long rev,
+      long limit,
+      boolean countOnly,
+      long current,
+      long compactFloor) {
     long at = rev <= 0 ? current : rev;
     if (at > current) {
       throw new MvccException(MvccException.Reason.FUTURE_REVISION);
     }
-    if (at < compactRevision) {
+    if (at < Math.max(compactRevision, compactFloor)) {
       throw new MvccException(MvccException.Reason.COMPACTED);
     }
     Collection<Map.Entry<ByteString, KeyHistory>> histories = index.range(range);
@@ -199,14 +217,23 @@ public final class MvccStore implements RangeReader, AutoCloseable {
     currentRevision = revision;
   }
 
-  /** Logical compaction: called by the writer inside a batch. */
-  List<RowId> compactIndex(long rev) {
-    if (rev <= compactRevision) {
+  long writerCompactRevision() {
+    return writerCompactRevision;
+  }
+
+  /** Checks a compaction at {@code rev} against the writer's view and reserves it. */
+  void checkCompact(long rev) {
+    if (rev <= writerCompactRevision) {
       throw new MvccException(MvccException.Reason.COMPACTED);
     }
     if (rev > writerRevision) {
       throw new MvccException(MvccException.Reason.FUTURE_REVISION);
     }
+    writerCompactRevision = rev;
+  }
+
+  /** Logical compaction: called by the writer once the batch that scheduled it is published. */
+  List<RowId> compactIndex(long rev) {
     // Publish first: a reader below the new boundary that checks after this point fails cleanly
     // instead of seeing a half-trimmed index.
     compactRevision = rev;

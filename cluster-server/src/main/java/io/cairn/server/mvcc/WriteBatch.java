@@ -30,7 +30,8 @@ public final class WriteBatch implements AutoCloseable {
   /** Reads at the batch's view (its own writes included). */
   public RangeResult range(KeyRange range, long rev, long limit, boolean countOnly) {
     long current = store.writerRevision();
-    return store.rangeIn(txn, range, rev, limit, countOnly, current);
+    return store.rangeIn(
+        txn, range, rev, limit, countOnly, current, store.writerCompactRevision());
   }
 
   /**
@@ -39,13 +40,13 @@ public final class WriteBatch implements AutoCloseable {
    * rows are gone from disk.
    */
   public CompletableFuture<Void> compact(long rev) {
-    List<MvccStore.RowId> keep = store.compactIndex(rev);
+    store.checkCompact(rev);
     store.backend().putLong(txn, Schema.SCHEDULED_COMPACT, rev);
     CompletableFuture<Void> physical = new CompletableFuture<>();
     afterCommit.add(
         () ->
             store
-                .schedulePhysicalCompaction(rev, keep)
+                .schedulePhysicalCompaction(rev, store.compactIndex(rev))
                 .whenComplete(
                     (v, e) -> {
                       if (e != null) {

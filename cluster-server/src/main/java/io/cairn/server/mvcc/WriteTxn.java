@@ -26,7 +26,7 @@ public final class WriteTxn implements TxnView {
 
   @Override
   public long compactRevision() {
-    return store.compactRevision();
+    return store.writerCompactRevision();
   }
 
   /** The revision this request's writes get. */
@@ -47,7 +47,8 @@ public final class WriteTxn implements TxnView {
 
   @Override
   public RangeResult range(KeyRange range, long rev, long limit, boolean countOnly) {
-    return store.rangeIn(txn, range, rev, limit, countOnly, currentRevision());
+    return store.rangeIn(
+        txn, range, rev, limit, countOnly, currentRevision(), store.writerCompactRevision());
   }
 
   /**
