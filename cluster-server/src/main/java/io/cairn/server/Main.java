@@ -3,6 +3,9 @@ package io.cairn.server;
 import io.cairn.server.api.ClientListeners;
 import io.cairn.server.api.ClusterService;
 import io.cairn.server.api.KvService;
+import io.cairn.server.api.LeaseService;
+import io.cairn.server.api.WatchService;
+import io.cairn.server.watch.WatchSessions;
 import io.cairn.server.api.MaintenanceService;
 import io.cairn.server.api.http.HealthEndpoints;
 import io.cairn.server.api.http.HttpRouter;
@@ -80,8 +83,17 @@ public final class Main {
           log.info("stopped serving; member closed");
           stopped.countDown();
         });
+    WatchSessions watches =
+        new WatchSessions(server.watchHub(), rev -> server.header(
+            io.etcd.jetcd.api.ResponseHeader.newBuilder().setRevision(rev).build()),
+            cfg.maxRequestBytes());
     List<BindableService> services =
-        List.of(new KvService(server), new ClusterService(server), new MaintenanceService(server));
+        List.of(
+            new KvService(server),
+            new WatchService(watches),
+            new LeaseService(server).withExtras(),
+            new ClusterService(server),
+            new MaintenanceService(server));
     HttpRouter http = new HttpRouter();
     HealthEndpoints.register(http, server);
     listeners.start(

@@ -22,7 +22,9 @@ public record Command(Kind kind, byte[] payload) {
     TXN(3),
     COMPACTION(4),
     /** Written by a new leader; changes nothing but commits the term. */
-    NOOP(5);
+    NOOP(5),
+    LEASE_GRANT(6),
+    LEASE_REVOKE(7);
 
     final byte code;
 

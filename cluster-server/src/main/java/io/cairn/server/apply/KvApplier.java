@@ -35,9 +35,28 @@ import java.util.function.LongPredicate;
  */
 public final class KvApplier {
   private final LongPredicate leaseExists;
+  private final LeaseHooks leases;
 
+  /** An applier whose leases only exist or not (tests). */
   public KvApplier(LongPredicate leaseExists) {
-    this.leaseExists = leaseExists;
+    this(
+        new LeaseHooks() {
+          @Override
+          public boolean exists(long lease) {
+            return leaseExists.test(lease);
+          }
+
+          @Override
+          public void attach(long lease, ByteString key) {}
+
+          @Override
+          public void detach(long lease, ByteString key) {}
+        });
+  }
+
+  public KvApplier(LeaseHooks leases) {
+    this.leases = leases;
+    this.leaseExists = leases::exists;
   }
 
   public PutResponse put(WriteBatch batch, PutRequest p) {
@@ -71,7 +90,11 @@ public final class KvApplier {
     if (lease != 0 && !leaseExists.test(lease)) {
       throw EtcdError.LEASE_NOT_FOUND.exception();
     }
-    w.put(p.getKey(), value, lease);
+    KeyValue replaced = w.put(p.getKey(), value, lease);
+    if (replaced != null && replaced.getLease() != lease) {
+      leases.detach(replaced.getLease(), p.getKey());
+    }
+    leases.attach(lease, p.getKey());
     PutResponse.Builder resp = PutResponse.newBuilder().setHeader(header(w.revision()));
     if (p.getPrevKv() && prev != null) {
       resp.setPrevKv(prev);
@@ -86,6 +109,9 @@ public final class KvApplier {
 
   private DeleteRangeResponse deleteRange(TxnView w, DeleteRangeRequest d) {
     List<KeyValue> deleted = w.deleteRange(KeyRange.of(d.getKey(), d.getRangeEnd()));
+    for (KeyValue kv : deleted) {
+      leases.detach(kv.getLease(), kv.getKey());
+    }
     DeleteRangeResponse.Builder resp =
         DeleteRangeResponse.newBuilder()
             .setDeleted(deleted.size())

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.cairn.server.storage.Backend;
 import io.cairn.server.storage.Schema;
+import io.etcd.jetcd.api.Event;
 import io.etcd.jetcd.api.KeyValue;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -179,6 +180,69 @@ public final class MvccStore implements RangeReader, AutoCloseable {
       throw new MvccException(MvccException.Reason.COMPACTED);
     }
     return new RangeResult(kvs, count, current);
+  }
+
+  /**
+   * The changes to keys in {@code range} with main revisions {@code from..to}, oldest first, for
+   * watchers catching up. Stops after about {@code maxEvents} events, at a revision boundary.
+   *
+   * @throws MvccException COMPACTED when {@code from} is below the compact revision
+   */
+  public History history(KeyRange range, long from, long to, boolean withPrev, int maxEvents) {
+    if (from < compactRevision) {
+      throw new MvccException(MvccException.Reason.COMPACTED);
+    }
+    List<Event> events = new ArrayList<>();
+    long last = to;
+    try (Txn<byte[]> txn = backend.readTxn();
+        CursorIterable<byte[]> rows =
+            backend.kv().iterate(
+                txn,
+                org.lmdbjava.KeyRange.closedOpen(
+                    RevisionKeys.encode(from, 0, false), RevisionKeys.after(to)))) {
+      for (CursorIterable.KeyVal<byte[]> row : rows) {
+        long main = RevisionKeys.main(row.key());
+        if (events.size() >= maxEvents && main > events.get(events.size() - 1).getKv()
+            .getModRevision()) {
+          last = main - 1;
+          break;
+        }
+        KeyValue kv = parse(row.val());
+        if (!range.contains(kv.getKey())) {
+          continue;
+        }
+        Event.Builder e =
+            Event.newBuilder()
+                .setType(RevisionKeys.isTombstone(row.key())
+                    ? Event.EventType.DELETE : Event.EventType.PUT)
+                .setKv(kv);
+        if (withPrev) {
+          KeyValue prev = previous(txn, kv.getKey(), main);
+          if (prev != null) {
+            e.setPrevKv(prev);
+          }
+        }
+        events.add(e.build());
+      }
+    }
+    if (from < compactRevision) {
+      throw new MvccException(MvccException.Reason.COMPACTED);
+    }
+    return new History(events, last);
+  }
+
+  private KeyValue previous(Txn<byte[]> txn, ByteString key, long rev) {
+    KeyHistory h = index.get(key);
+    if (h == null) {
+      return null;
+    }
+    KeyHistory.Snapshot s = h.snapshot();
+    int i = s.liveAt(rev - 1);
+    if (i < 0) {
+      return null;
+    }
+    byte[] row = backend.kv().get(txn, RevisionKeys.encode(s.main(i), s.sub(i), false));
+    return row == null ? null : parse(row);
   }
 
   /** Opens a read-only view pinned at the current revision. */

@@ -1,6 +1,7 @@
 package io.cairn.server.mvcc;
 
 import io.cairn.server.storage.Schema;
+import io.etcd.jetcd.api.Event;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +16,7 @@ public final class WriteBatch implements AutoCloseable {
   private final MvccStore store;
   private final Txn<byte[]> txn;
   private final List<Runnable> afterCommit = new ArrayList<>();
+  private final List<WriteTxn> writes = new ArrayList<>();
   private boolean done;
 
   WriteBatch(MvccStore store, Txn<byte[]> txn) {
@@ -24,7 +26,23 @@ public final class WriteBatch implements AutoCloseable {
 
   /** Starts the writes of one request; they all get the same main revision. */
   public WriteTxn begin() {
-    return new WriteTxn(store, txn);
+    WriteTxn w = new WriteTxn(store, txn);
+    writes.add(w);
+    return w;
+  }
+
+  /** The store's revision as this batch sees it, its own writes included. */
+  public long currentRevision() {
+    return store.writerRevision();
+  }
+
+  /** Every change of the batch, in revision order: what watchers are told after the commit. */
+  public List<Event> events() {
+    List<Event> all = new ArrayList<>();
+    for (WriteTxn w : writes) {
+      all.addAll(w.events());
+    }
+    return all;
   }
 
   /** Reads at the batch's view (its own writes included). */

@@ -1,6 +1,7 @@
 package io.cairn.server.mvcc;
 
 import com.google.protobuf.ByteString;
+import io.etcd.jetcd.api.Event;
 import io.etcd.jetcd.api.KeyValue;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,7 @@ public final class WriteTxn implements TxnView {
   private final Txn<byte[]> txn;
   private final long beginRevision;
   private long sub;
+  private final List<Event> events = new ArrayList<>();
 
   WriteTxn(MvccStore store, Txn<byte[]> txn) {
     this.store = store;
@@ -79,6 +81,11 @@ public final class WriteTxn implements TxnView {
             .build();
     store.backend().kv().put(txn, RevisionKeys.encode(rev, sub, false), kv.toByteArray());
     h.append(rev, sub, false, created, version);
+    Event.Builder e = Event.newBuilder().setType(Event.EventType.PUT).setKv(kv);
+    if (prev != null) {
+      e.setPrevKv(prev);
+    }
+    events.add(e.build());
     sub++;
     store.advanceWriterRevision(rev);
     return prev;
@@ -102,8 +109,11 @@ public final class WriteTxn implements TxnView {
       KeyHistory h = e.getValue();
       KeyHistory.Snapshot s = h.snapshot();
       int last = s.size() - 1;
-      deleted.add(readRow(s.main(last), s.sub(last)));
+      KeyValue prev = readRow(s.main(last), s.sub(last));
+      deleted.add(prev);
       KeyValue tomb = KeyValue.newBuilder().setKey(e.getKey()).setModRevision(rev).build();
+      events.add(
+          Event.newBuilder().setType(Event.EventType.DELETE).setKv(tomb).setPrevKv(prev).build());
       store.backend().kv().put(txn, RevisionKeys.encode(rev, sub, true), tomb.toByteArray());
       h.append(rev, sub, true, 0, 0);
       sub++;
@@ -112,6 +122,11 @@ public final class WriteTxn implements TxnView {
       store.advanceWriterRevision(rev);
     }
     return deleted;
+  }
+
+  /** The changes this request made, in order, each with its previous key-value. */
+  public List<Event> events() {
+    return events;
   }
 
   private KeyValue readRow(long main, long rowSub) {

@@ -34,6 +34,7 @@ final class ApplyLoop implements AutoCloseable {
   private final StateMachine stateMachine;
   private final Executor responder;
   private final Runnable onFatal;
+  private final BatchListener listener;
   private final BlockingQueue<Proposal> queue = new ArrayBlockingQueue<>(QUEUE_LIMIT);
   private final Thread thread;
   private volatile boolean running = true;
@@ -44,7 +45,9 @@ final class ApplyLoop implements AutoCloseable {
       StateMachine stateMachine,
       long appliedIndex,
       Executor responder,
+      BatchListener listener,
       Runnable onFatal) {
+    this.listener = listener;
     this.store = store;
     this.stateMachine = stateMachine;
     this.appliedIndex = appliedIndex;
@@ -64,6 +67,11 @@ final class ApplyLoop implements AutoCloseable {
 
   long appliedIndex() {
     return appliedIndex;
+  }
+
+  /** Told about every committed batch, on the apply thread, before its clients are answered. */
+  interface BatchListener {
+    void committed(java.util.List<io.etcd.jetcd.api.Event> events, long revision);
   }
 
   /** Queues {@code cmd}; the future completes once it is durable and applied. */
@@ -128,6 +136,7 @@ final class ApplyLoop implements AutoCloseable {
       }
       wb.setConsistentIndex(appliedIndex);
       wb.commit();
+      listener.committed(wb.events(), store.currentRevision());
     }
   }
 

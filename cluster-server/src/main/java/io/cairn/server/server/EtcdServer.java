@@ -2,6 +2,9 @@ package io.cairn.server.server;
 
 import io.cairn.server.apply.Command;
 import io.cairn.server.apply.KvApplier;
+import io.cairn.server.apply.LeaseApplier;
+import io.cairn.server.lease.Lessor;
+import io.cairn.server.watch.WatchHub;
 import io.cairn.server.config.ServerConfig;
 import io.cairn.server.errors.EtcdError;
 import io.cairn.server.mvcc.MvccStore;
@@ -27,6 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EtcdServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EtcdServer.class);
+  /** etcd's default {@code --experimental-watch-progress-notify-interval}. */
+  private static final long PROGRESS_NOTIFY_MILLIS = 10 * 60 * 1000L;
 
   private final ServerConfig config;
   private final DataDirLock lock;
@@ -38,6 +43,9 @@ public final class EtcdServer implements AutoCloseable {
   private final long clusterId;
   private final long term;
   private final KvApplier kv;
+  private final Lessor lessor;
+  private final LeaseKeeper leaseKeeper;
+  private final WatchHub watchHub;
 
   private EtcdServer(ServerConfig config, Runnable onFatal) {
     this.config = config;
@@ -57,16 +65,31 @@ public final class EtcdServer implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    this.kv = new KvApplier(lease -> false);
+    // Named databases are opened before any transaction: LMDB refuses to open one while this
+    // thread holds a read transaction.
+    org.lmdbjava.Dbi<byte[]> leaseDb = backend.openDb(Schema.LEASE);
+    try (Txn<byte[]> txn = backend.readTxn()) {
+      this.lessor = new Lessor(leaseDb, txn, System::nanoTime, minLeaseTtlSeconds(config));
+    }
+    attachLeasedKeys();
+    this.kv = new KvApplier(new LessorHooks(lessor));
+    this.watchHub = new WatchHub(store, PROGRESS_NOTIFY_MILLIS);
     this.applyLoop =
         new ApplyLoop(
-            store, new StateMachine(store, kv), store.consistentIndex(), responder, onFatal);
+            store,
+            new StateMachine(store, kv, new LeaseApplier(lessor)),
+            store.consistentIndex(),
+            responder,
+            watchHub::notify,
+            onFatal);
+    this.leaseKeeper = new LeaseKeeper(lessor, memberId, this::propose);
   }
 
   /** Opens the member's data and starts its write path. */
   public static EtcdServer start(ServerConfig config, Runnable onFatal) {
     EtcdServer s = new EtcdServer(config, onFatal);
     s.applyLoop.start();
+    s.leaseKeeper.start();
     log.atInfo()
         .addKeyValue("local-member-id", MemberIds.hex(s.memberId))
         .addKeyValue("cluster-id", MemberIds.hex(s.clusterId))
@@ -75,6 +98,23 @@ public final class EtcdServer implements AutoCloseable {
         .addKeyValue("applied-index", s.applyLoop.appliedIndex())
         .log("member started");
     return s;
+  }
+
+  /** etcd's minimum lease TTL: one and a half election timeouts, in whole seconds rounded up. */
+  private static long minLeaseTtlSeconds(ServerConfig cfg) {
+    return Math.max(1, (long) Math.ceil(1.5 * cfg.electionTimeoutMs() / 1000.0));
+  }
+
+  /** Rebuilds which keys belong to which lease from the keys' own lease fields. */
+  private void attachLeasedKeys() {
+    var all = store.range(
+        io.cairn.server.mvcc.KeyRange.of(
+            com.google.protobuf.ByteString.copyFrom(new byte[] {0}),
+            com.google.protobuf.ByteString.copyFrom(new byte[] {0})),
+        0, 0, false);
+    for (io.etcd.jetcd.api.KeyValue kv : all.kvs()) {
+      lessor.attach(kv.getLease(), kv.getKey());
+    }
   }
 
   /**
@@ -158,6 +198,26 @@ public final class EtcdServer implements AutoCloseable {
     }
   }
 
+  public Lessor lessor() {
+    return lessor;
+  }
+
+  public WatchHub watchHub() {
+    return watchHub;
+  }
+
+  /** Grants a lease through the log, picking its ID when the client did not. */
+  public CompletableFuture<Object> grantLease(io.etcd.jetcd.api.LeaseGrantRequest r) {
+    if (r.getTTL() > Lessor.MAX_TTL_SECONDS) {
+      return CompletableFuture.failedFuture(EtcdError.LEASE_TTL_TOO_LARGE.exception());
+    }
+    return leaseKeeper.grant(r);
+  }
+
+  public CompletableFuture<Object> revokeLease(long id) {
+    return leaseKeeper.revoke(id);
+  }
+
   /** Proposes a write; fails with etcd's error when it is larger than {@code max-request-bytes}. */
   public CompletableFuture<Object> propose(Command cmd) {
     if (cmd.size() > config.maxRequestBytes()) {
@@ -178,7 +238,9 @@ public final class EtcdServer implements AutoCloseable {
 
   @Override
   public void close() {
+    leaseKeeper.close();
     applyLoop.close();
+    watchHub.close();
     responder.shutdown();
     try {
       responder.awaitTermination(5, TimeUnit.SECONDS);

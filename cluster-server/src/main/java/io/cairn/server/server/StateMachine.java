@@ -3,10 +3,13 @@ package io.cairn.server.server;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.cairn.server.apply.Command;
 import io.cairn.server.apply.KvApplier;
+import io.cairn.server.apply.LeaseApplier;
 import io.cairn.server.mvcc.MvccStore;
 import io.cairn.server.mvcc.WriteBatch;
 import io.etcd.jetcd.api.CompactionRequest;
 import io.etcd.jetcd.api.DeleteRangeRequest;
+import io.etcd.jetcd.api.LeaseGrantRequest;
+import io.etcd.jetcd.api.LeaseRevokeRequest;
 import io.etcd.jetcd.api.PutRequest;
 import io.etcd.jetcd.api.TxnRequest;
 import java.util.concurrent.CompletableFuture;
@@ -19,10 +22,12 @@ import java.util.concurrent.CompletableFuture;
 final class StateMachine {
   private final MvccStore store;
   private final KvApplier kv;
+  private final LeaseApplier leases;
 
-  StateMachine(MvccStore store, KvApplier kv) {
+  StateMachine(MvccStore store, KvApplier kv, LeaseApplier leases) {
     this.store = store;
     this.kv = kv;
+    this.leases = leases;
   }
 
   Object apply(WriteBatch batch, Command cmd) throws InvalidProtocolBufferException {
@@ -32,12 +37,15 @@ final class StateMachine {
       case TXN -> kv.txn(batch, TxnRequest.parseFrom(cmd.payload()));
       case COMPACTION -> {
         CompactionRequest c = CompactionRequest.parseFrom(cmd.payload());
-        KvApplier.Compaction result = kv.compaction(batch, c, store.currentRevision());
+        KvApplier.Compaction result = kv.compaction(batch, c, batch.currentRevision());
         if (c.getPhysical()) {
           yield result.physical().thenApply(v -> (Object) result.response());
         }
         yield result.response();
       }
+      case LEASE_GRANT ->
+          leases.grant(batch, LeaseGrantRequest.parseFrom(cmd.payload()), batch.currentRevision());
+      case LEASE_REVOKE -> leases.revoke(batch, LeaseRevokeRequest.parseFrom(cmd.payload()));
       case NOOP -> null;
     };
   }

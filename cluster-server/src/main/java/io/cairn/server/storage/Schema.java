@@ -19,6 +19,9 @@ public final class Schema {
   public static final byte[] MEMBER_ID = bytes("member_id");
   public static final byte[] TERM = bytes("term");
 
+  /** Leases: 8-byte big-endian ID → 8-byte granted TTL in seconds. */
+  public static final String LEASE = "lease";
+
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);
   }

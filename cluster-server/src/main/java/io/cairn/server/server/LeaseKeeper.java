@@ -1,0 +1,91 @@
+package io.cairn.server.server;
+
+import io.cairn.server.apply.Command;
+import io.cairn.server.lease.Lease;
+import io.cairn.server.lease.Lessor;
+import io.etcd.jetcd.api.LeaseGrantRequest;
+import io.etcd.jetcd.api.LeaseRevokeRequest;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The enforcing side of leases: picks IDs for new leases and revokes expired ones through the
+ * log, so that expiry is decided by one member and applied by all.
+ */
+final class LeaseKeeper implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LeaseKeeper.class);
+
+  private final Lessor lessor;
+  private final Function<Command, CompletableFuture<Object>> propose;
+  private final Set<Long> revoking = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "lease-expiry");
+            t.setDaemon(true);
+            return t;
+          });
+  private final long idPrefix;
+  private long lastId;
+
+  LeaseKeeper(Lessor lessor, long memberId, Function<Command, CompletableFuture<Object>> propose) {
+    this.lessor = lessor;
+    this.propose = propose;
+    // As etcd: the member's low 16 bits on top, a time-based counter below; always positive.
+    this.idPrefix = (memberId & 0xffffL) << 48;
+  }
+
+  void start() {
+    timer.scheduleWithFixedDelay(this::revokeExpired, 500, 500, TimeUnit.MILLISECONDS);
+  }
+
+  CompletableFuture<Object> grant(LeaseGrantRequest r) {
+    LeaseGrantRequest withId = r.getID() != 0 ? r : r.toBuilder().setID(nextId()).build();
+    return propose.apply(Command.of(Command.Kind.LEASE_GRANT, withId));
+  }
+
+  CompletableFuture<Object> revoke(long id) {
+    return propose.apply(
+        Command.of(Command.Kind.LEASE_REVOKE, LeaseRevokeRequest.newBuilder().setID(id).build()));
+  }
+
+  private synchronized long nextId() {
+    long candidate = idPrefix | ((System.currentTimeMillis() << 8) & 0xffff_ffff_ffffL);
+    if (candidate <= lastId) {
+      candidate = lastId + 1;
+    }
+    while (lessor.exists(candidate & Long.MAX_VALUE) || (candidate & Long.MAX_VALUE) == 0) {
+      candidate++;
+    }
+    lastId = candidate;
+    return candidate & Long.MAX_VALUE;
+  }
+
+  private void revokeExpired() {
+    for (Lease l : lessor.expired()) {
+      if (revoking.add(l.id())) {
+        revoke(l.id())
+            .whenComplete(
+                (v, e) -> {
+                  revoking.remove(l.id());
+                  if (e == null) {
+                    log.atInfo().addKeyValue("lease-id", Long.toHexString(l.id()))
+                        .log("revoked expired lease");
+                  }
+                });
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+}
