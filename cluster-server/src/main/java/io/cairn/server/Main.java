@@ -14,6 +14,12 @@ import io.cairn.server.config.ConfigLoader;
 import io.cairn.server.config.LoadResult;
 import io.cairn.server.config.ServerConfig;
 import io.cairn.server.log.Logging;
+import io.cairn.server.metrics.GrpcMetricsInterceptor;
+import io.cairn.server.metrics.MetricsEndpoint;
+import io.cairn.server.metrics.MetricsListener;
+import io.netty.handler.ssl.SslContext;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import io.cairn.server.server.EtcdServer;
 import io.cairn.server.server.MemberIds;
 import io.cairn.server.server.Versions;
@@ -75,10 +81,15 @@ public final class Main {
     EtcdServer server = EtcdServer.start(cfg, () -> Runtime.getRuntime().halt(1));
     ClientListeners listeners = new ClientListeners();
     CountDownLatch stopped = new CountDownLatch(1);
+    AtomicReference<MetricsListener> metricsListener = new AtomicReference<>();
     Signals.onTermination(
         () -> {
           log.info("received signal; shutting down");
           listeners.close();
+          MetricsListener m = metricsListener.get();
+          if (m != null) {
+            m.close();
+          }
           server.close();
           log.info("stopped serving; member closed");
           stopped.countDown();
@@ -96,17 +107,32 @@ public final class Main {
             new MaintenanceService(server));
     HttpRouter http = new HttpRouter();
     HealthEndpoints.register(http, server);
-    listeners.start(
-        cfg.listenClientUrls(),
-        services,
+    MetricsEndpoint.register(http, server.metrics());
+    GrpcMetricsInterceptor grpcMetrics = new GrpcMetricsInterceptor(server.metrics());
+    grpcMetrics.initialize(services.stream().map(BindableService::bindService).toList());
+    Supplier<SslContext> clientTls =
         () ->
             TlsContexts.serverContext(
                 cfg.clientTls(),
                 cfg.dataDir().resolve("fixtures").resolve("client"),
-                hostsOf(cfg.advertiseClientUrls(), cfg.listenClientUrls())),
+                hostsOf(cfg.advertiseClientUrls(), cfg.listenClientUrls()));
+    listeners.start(
+        cfg.listenClientUrls(),
+        services,
+        clientTls,
         http,
+        grpcMetrics,
         cfg.maxRequestBytes(),
         cfg.maxConcurrentStreams());
+    if (!cfg.listenMetricsUrls().isEmpty()) {
+      metricsListener.set(
+          MetricsListener.start(
+              cfg.listenMetricsUrls(), server.metrics(), server::isHealthy, clientTls));
+      for (var a : metricsListener.get().addresses()) {
+        log.atInfo().addKeyValue("address", a.getAddress().getHostAddress() + ":" + a.getPort())
+            .log("serving metrics");
+      }
+    }
     log.atInfo()
         .addKeyValue("cluster-version", Versions.CLUSTER_CAPABILITY)
         .log("enabled capabilities for version");

@@ -1,6 +1,7 @@
 package io.cairn.server.api;
 
 import io.grpc.BindableService;
+import io.grpc.ServerInterceptor;
 import io.grpc.Server;
 import io.cairn.server.api.http.HttpRouter;
 import io.cairn.server.api.port.HttpPipeline;
@@ -57,6 +58,7 @@ public final class ClientListeners implements AutoCloseable {
       List<BindableService> services,
       Supplier<SslContext> tls,
       HttpRouter http,
+      ServerInterceptor interceptor,
       long maxRequestBytes,
       long maxConcurrentStreams) {
     Map<String, List<URI>> byAddress = new LinkedHashMap<>();
@@ -96,6 +98,7 @@ public final class ClientListeners implements AutoCloseable {
               // HTTP/1.1 connections never finish gRPC's handshake; they must not be cut by it.
               .handshakeTimeout(365, TimeUnit.DAYS);
       services.forEach(b::addService);
+      b.intercept(interceptor);
       Server s = b.build();
       try {
         s.start();

@@ -30,6 +30,7 @@ public final class KvService extends KVGrpc.KVImplBase {
   public void range(RangeRequest request, StreamObserver<RangeResponse> out) {
     try {
       RequestChecks.checkRange(request);
+      server.metrics().mvcc().mvccRange();
       // A single member has applied every acknowledged write before acknowledging it, so a
       // local read is linearizable as well as serializable.
       RangeResponse r = RangeExecutor.range(server.store(), request);

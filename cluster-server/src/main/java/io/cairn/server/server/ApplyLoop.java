@@ -3,8 +3,10 @@ package io.cairn.server.server;
 import io.cairn.server.apply.Command;
 import io.cairn.server.errors.EtcdError;
 import io.cairn.server.errors.EtcdException;
+import io.cairn.server.metrics.EtcdMetrics;
 import io.cairn.server.mvcc.MvccStore;
 import io.cairn.server.mvcc.WriteBatch;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -29,12 +31,15 @@ final class ApplyLoop implements AutoCloseable {
   private static final int QUEUE_LIMIT = 5_000;
   private static final int BATCH_LIMIT = 512;
   private static final long BATCH_BYTES = 8L << 20;
+  /** etcd counts an apply slower than 100 ms as slow. */
+  private static final long SLOW_APPLY_NANOS = 100_000_000L;
 
   private final MvccStore store;
   private final StateMachine stateMachine;
   private final Executor responder;
   private final Runnable onFatal;
   private final BatchListener listener;
+  private final EtcdMetrics metrics;
   private final BlockingQueue<Proposal> queue = new ArrayBlockingQueue<>(QUEUE_LIMIT);
   private final Thread thread;
   private volatile boolean running = true;
@@ -46,8 +51,11 @@ final class ApplyLoop implements AutoCloseable {
       long appliedIndex,
       Executor responder,
       BatchListener listener,
+      EtcdMetrics metrics,
       Runnable onFatal) {
     this.listener = listener;
+    this.metrics = metrics;
+    metrics.server().proposalsPending().bindLong(queue::size);
     this.store = store;
     this.stateMachine = stateMachine;
     this.appliedIndex = appliedIndex;
@@ -80,6 +88,7 @@ final class ApplyLoop implements AutoCloseable {
     if (!running) {
       f.completeExceptionally(EtcdError.STOPPED.exception());
     } else if (!queue.offer(new Proposal(cmd, f))) {
+      metrics.server().proposalFailed();
       f.completeExceptionally(EtcdError.TOO_MANY_REQUESTS.exception());
     }
     return f;
@@ -135,16 +144,29 @@ final class ApplyLoop implements AutoCloseable {
         results.add(applyOne(wb, p.command()));
       }
       wb.setConsistentIndex(appliedIndex);
+      long t0 = System.nanoTime();
       wb.commit();
+      // The LMDB commit is both the log's fsync and the backend's commit.
+      Duration commit = Duration.ofNanos(System.nanoTime() - t0);
+      metrics.disk().walFsync(commit);
+      metrics.disk().backendCommit(commit);
+      metrics.server().proposalsCommitted(appliedIndex);
+      metrics.server().proposalsApplied(appliedIndex);
       listener.committed(wb.events(), store.currentRevision());
     }
   }
 
   private Object applyOne(WriteBatch wb, Command cmd) throws Exception {
+    long t0 = System.nanoTime();
     try {
       return stateMachine.apply(wb, cmd);
     } catch (EtcdException e) {
+      metrics.server().proposalFailed();
       return e;
+    } finally {
+      if (System.nanoTime() - t0 > SLOW_APPLY_NANOS) {
+        metrics.server().slowApply();
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import io.cairn.server.apply.Command;
 import io.cairn.server.apply.KvApplier;
 import io.cairn.server.apply.LeaseApplier;
 import io.cairn.server.lease.Lessor;
+import io.cairn.server.metrics.EtcdMetrics;
 import io.cairn.server.watch.WatchHub;
 import io.cairn.server.config.ServerConfig;
 import io.cairn.server.errors.EtcdError;
@@ -46,9 +47,11 @@ public final class EtcdServer implements AutoCloseable {
   private final Lessor lessor;
   private final LeaseKeeper leaseKeeper;
   private final WatchHub watchHub;
+  private final EtcdMetrics metrics;
 
   private EtcdServer(ServerConfig config, Runnable onFatal) {
     this.config = config;
+    this.metrics = new EtcdMetrics(Versions.ETCD_SERVER);
     this.lock = DataDirLock.acquire(config.dataDir());
     long mapSize = Math.max(8L << 30, config.quotaBackendBytes() * 2);
     this.backend = Backend.open(config.dataDir(), mapSize);
@@ -77,10 +80,11 @@ public final class EtcdServer implements AutoCloseable {
     this.applyLoop =
         new ApplyLoop(
             store,
-            new StateMachine(store, kv, new LeaseApplier(lessor)),
+            new StateMachine(store, kv, new LeaseApplier(lessor), metrics),
             store.consistentIndex(),
             responder,
             watchHub::notify,
+            metrics,
             onFatal);
     this.leaseKeeper = new LeaseKeeper(lessor, memberId, this::propose);
   }
@@ -90,6 +94,7 @@ public final class EtcdServer implements AutoCloseable {
     EtcdServer s = new EtcdServer(config, onFatal);
     s.applyLoop.start();
     s.leaseKeeper.start();
+    s.bindMetrics();
     log.atInfo()
         .addKeyValue("local-member-id", MemberIds.hex(s.memberId))
         .addKeyValue("cluster-id", MemberIds.hex(s.clusterId))
@@ -98,6 +103,26 @@ public final class EtcdServer implements AutoCloseable {
         .addKeyValue("applied-index", s.applyLoop.appliedIndex())
         .log("member started");
     return s;
+  }
+
+  private void bindMetrics() {
+    metrics.server().serverId(memberId);
+    metrics.server().clusterVersion(Versions.CLUSTER_CAPABILITY);
+    metrics.server().leaderChanged("startup");
+    metrics.server().hasLeader().bindBoolean(() -> true);
+    metrics.server().isLeader().bindBoolean(() -> true);
+    metrics.server().isLearner().bindBoolean(() -> false);
+    metrics.server().quotaBackendBytes().bindLong(config::quotaBackendBytes);
+    metrics.mvcc().keys().bindLong(store::keyCount);
+    metrics.mvcc().currentRevision().bindLong(store::currentRevision);
+    metrics.mvcc().compactRevision().bindLong(store::compactRevision);
+    metrics.mvcc().dbTotalSize().bindLong(backend::fileSizeBytes);
+    metrics.mvcc().dbTotalSizeInUse().bindLong(backend::inUseBytes);
+    metrics.mvcc().watchers().bindLong(watchHub::watcherCount);
+  }
+
+  public EtcdMetrics metrics() {
+    return metrics;
   }
 
   /** etcd's minimum lease TTL: one and a half election timeouts, in whole seconds rounded up. */
@@ -250,5 +275,6 @@ public final class EtcdServer implements AutoCloseable {
     store.close();
     backend.close();
     lock.close();
+    metrics.close();
   }
 }

@@ -24,7 +24,12 @@ final class StateMachine {
   private final KvApplier kv;
   private final LeaseApplier leases;
 
-  StateMachine(MvccStore store, KvApplier kv, LeaseApplier leases) {
+  private final io.cairn.server.metrics.EtcdMetrics metrics;
+
+  StateMachine(
+      MvccStore store, KvApplier kv, LeaseApplier leases,
+      io.cairn.server.metrics.EtcdMetrics metrics) {
+    this.metrics = metrics;
     this.store = store;
     this.kv = kv;
     this.leases = leases;
@@ -32,9 +37,19 @@ final class StateMachine {
 
   Object apply(WriteBatch batch, Command cmd) throws InvalidProtocolBufferException {
     return switch (cmd.kind()) {
-      case PUT -> kv.put(batch, PutRequest.parseFrom(cmd.payload()));
-      case DELETE_RANGE -> kv.deleteRange(batch, DeleteRangeRequest.parseFrom(cmd.payload()));
-      case TXN -> kv.txn(batch, TxnRequest.parseFrom(cmd.payload()));
+      case PUT -> {
+        PutRequest p = PutRequest.parseFrom(cmd.payload());
+        metrics.mvcc().mvccPut(p.getValue().size());
+        yield kv.put(batch, p);
+      }
+      case DELETE_RANGE -> {
+        metrics.mvcc().mvccDelete();
+        yield kv.deleteRange(batch, DeleteRangeRequest.parseFrom(cmd.payload()));
+      }
+      case TXN -> {
+        metrics.mvcc().mvccTxn();
+        yield kv.txn(batch, TxnRequest.parseFrom(cmd.payload()));
+      }
       case COMPACTION -> {
         CompactionRequest c = CompactionRequest.parseFrom(cmd.payload());
         KvApplier.Compaction result = kv.compaction(batch, c, batch.currentRevision());
@@ -43,9 +58,17 @@ final class StateMachine {
         }
         yield result.response();
       }
-      case LEASE_GRANT ->
-          leases.grant(batch, LeaseGrantRequest.parseFrom(cmd.payload()), batch.currentRevision());
-      case LEASE_REVOKE -> leases.revoke(batch, LeaseRevokeRequest.parseFrom(cmd.payload()));
+      case LEASE_GRANT -> {
+        var r = leases.grant(batch, LeaseGrantRequest.parseFrom(cmd.payload()),
+            batch.currentRevision());
+        metrics.lease().leaseGranted(r.getTTL());
+        yield r;
+      }
+      case LEASE_REVOKE -> {
+        var r = leases.revoke(batch, LeaseRevokeRequest.parseFrom(cmd.payload()));
+        metrics.lease().leaseRevoked();
+        yield r;
+      }
       case NOOP -> null;
     };
   }

@@ -1,12 +1,14 @@
 package io.cairn.server.api.http;
 
+import io.cairn.server.metrics.MetricsEndpoint;
 import io.cairn.server.server.EtcdServer;
 import io.cairn.server.server.Versions;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
- * {@code /version}, {@code /health}, {@code /livez}, {@code /readyz}. Bodies are exactly etcd's:
+ * {@code /version}, {@code /health} (counted in etcd's health metrics), {@code /livez}, {@code
+ * /readyz}. Bodies are exactly etcd's:
  * clients compare them as strings or parse the version parts as numbers. Cairn's own version goes
  * in a response header.
  */
@@ -25,16 +27,7 @@ public final class HealthEndpoints {
           r.headers().set("X-Cairn-Version", Versions.CAIRN);
           HttpRouter.send(ctx, req, r);
         });
-    router.add(
-        "/health",
-        (ctx, req) -> {
-          boolean healthy = server.isHealthy();
-          HttpRouter.send(
-              ctx, req,
-              HttpRouter.json(
-                  healthy ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
-                  "{\"health\":\"" + healthy + "\"}"));
-        });
+    MetricsEndpoint.registerHealth(router, server.metrics(), server::isHealthy);
     HttpRoute probe =
         (ctx, req) -> {
           boolean healthy = server.isHealthy();
