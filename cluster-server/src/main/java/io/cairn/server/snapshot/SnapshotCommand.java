@@ -152,20 +152,10 @@ public final class SnapshotCommand {
                 f.bool("--skip-hash-check"),
                 bump,
                 f.bool("--mark-compacted")));
-    SnapshotRestore.Options o =
-        new SnapshotRestore.Options(
-                Path.of(f.positional.get(0)),
-                dataDir == null ? null : Path.of(dataDir),
-                f.value("--name", null),
-                null,
-                null,
-                null,
-                false,
-                0,
-                false)
-            .withDefaults();
+    Path target =
+        dataDir != null ? Path.of(dataDir) : Path.of(f.value("--name", "default") + ".etcd");
     err.println(
-        "restored snapshot " + f.positional.get(0) + " into data-dir " + o.dataDir()
+        "restored snapshot " + f.positional.get(0) + " into data-dir " + target
             + " (member " + Long.toHexString(r.memberId()) + ", cluster "
             + Long.toHexString(r.clusterId()) + ", revision " + r.revision()
             + (r.compactRevision() > 0 ? ", compacted at " + r.compactRevision() : "") + ")");
