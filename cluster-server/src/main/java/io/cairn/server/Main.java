@@ -104,7 +104,7 @@ public final class Main {
             new WatchService(watches),
             new LeaseService(server).withExtras(),
             new ClusterService(server),
-            new MaintenanceService(server));
+            new MaintenanceService(server, server.backgroundExecutor()));
     HttpRouter http = new HttpRouter();
     HealthEndpoints.register(http, server);
     MetricsEndpoint.register(http, server.metrics());

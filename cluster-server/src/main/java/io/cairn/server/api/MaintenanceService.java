@@ -2,7 +2,16 @@ package io.cairn.server.api;
 
 import io.cairn.server.server.EtcdServer;
 import io.cairn.server.server.Versions;
+import io.cairn.server.snapshot.KvHasher;
+import io.cairn.server.snapshot.SnapshotStreamer;
+import io.etcd.jetcd.api.HashKVRequest;
+import io.etcd.jetcd.api.HashKVResponse;
+import io.etcd.jetcd.api.HashRequest;
+import io.etcd.jetcd.api.HashResponse;
 import io.etcd.jetcd.api.MaintenanceGrpc;
+import io.etcd.jetcd.api.SnapshotRequest;
+import io.etcd.jetcd.api.SnapshotResponse;
+import java.util.concurrent.Executor;
 import io.etcd.jetcd.api.ResponseHeader;
 import io.etcd.jetcd.api.StatusRequest;
 import io.etcd.jetcd.api.StatusResponse;
@@ -11,9 +20,42 @@ import io.grpc.stub.StreamObserver;
 /** {@code etcdserverpb.Maintenance}. */
 public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
   private final EtcdServer server;
+  private final SnapshotStreamer snapshots;
 
-  public MaintenanceService(EtcdServer server) {
+  public MaintenanceService(EtcdServer server, Executor snapshotExecutor) {
     this.server = server;
+    this.snapshots =
+        new SnapshotStreamer(
+            server.store().backend(),
+            rev -> server.header(ResponseHeader.newBuilder().setRevision(rev).build()),
+            snapshotExecutor);
+  }
+
+  @Override
+  public void snapshot(SnapshotRequest request, StreamObserver<SnapshotResponse> out) {
+    snapshots.snapshot(request, out);
+  }
+
+  @Override
+  public void hash(HashRequest request, StreamObserver<HashResponse> out) {
+    try {
+      out.onNext(KvHasher.hash(server.store().backend())
+          .toResponse(server.header(ResponseHeader.getDefaultInstance())));
+      out.onCompleted();
+    } catch (RuntimeException e) {
+      out.onError(GrpcErrors.toStatus(e));
+    }
+  }
+
+  @Override
+  public void hashKV(HashKVRequest request, StreamObserver<HashKVResponse> out) {
+    try {
+      out.onNext(KvHasher.hashKv(server.store().backend(), request.getRevision())
+          .toResponse(server.header(ResponseHeader.getDefaultInstance())));
+      out.onCompleted();
+    } catch (RuntimeException e) {
+      out.onError(GrpcErrors.toStatus(e));
+    }
   }
 
   @Override

@@ -9,6 +9,7 @@ import io.cairn.server.watch.WatchHub;
 import io.cairn.server.config.ServerConfig;
 import io.cairn.server.errors.EtcdError;
 import io.cairn.server.mvcc.MvccStore;
+import io.cairn.server.snapshot.SnapshotWriter;
 import io.cairn.server.storage.Backend;
 import io.cairn.server.storage.DataDirLock;
 import io.cairn.server.storage.Schema;
@@ -48,11 +49,20 @@ public final class EtcdServer implements AutoCloseable {
   private final LeaseKeeper leaseKeeper;
   private final WatchHub watchHub;
   private final EtcdMetrics metrics;
+  private final ExecutorService background =
+      Executors.newFixedThreadPool(
+          2,
+          r -> {
+            Thread t = new Thread(r, "background");
+            t.setDaemon(true);
+            return t;
+          });
 
   private EtcdServer(ServerConfig config, Runnable onFatal) {
     this.config = config;
     this.metrics = new EtcdMetrics(Versions.ETCD_SERVER);
     this.lock = DataDirLock.acquire(config.dataDir());
+    SnapshotWriter.removeStale(config.dataDir());
     long mapSize = Math.max(8L << 30, config.quotaBackendBytes() * 2);
     this.backend = Backend.open(config.dataDir(), mapSize);
     this.store = MvccStore.open(backend);
@@ -119,6 +129,11 @@ public final class EtcdServer implements AutoCloseable {
     metrics.mvcc().dbTotalSize().bindLong(backend::fileSizeBytes);
     metrics.mvcc().dbTotalSizeInUse().bindLong(backend::inUseBytes);
     metrics.mvcc().watchers().bindLong(watchHub::watcherCount);
+  }
+
+  /** A small pool for long background work on behalf of clients (snapshot copies). */
+  public java.util.concurrent.Executor backgroundExecutor() {
+    return background;
   }
 
   public EtcdMetrics metrics() {
@@ -267,6 +282,7 @@ public final class EtcdServer implements AutoCloseable {
     applyLoop.close();
     watchHub.close();
     responder.shutdown();
+    background.shutdownNow();
     try {
       responder.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
