@@ -3,6 +3,8 @@ package io.cairn.server;
 import io.cairn.server.api.ClientListeners;
 import io.cairn.server.api.ClusterService;
 import io.cairn.server.api.KvService;
+import io.cairn.server.api.gateway.Gateway;
+import io.cairn.server.api.gateway.GatewayServices;
 import io.cairn.server.api.LeaseService;
 import io.cairn.server.api.WatchService;
 import io.cairn.server.watch.WatchSessions;
@@ -98,15 +100,21 @@ public final class Main {
         new WatchSessions(server.watchHub(), rev -> server.header(
             io.etcd.jetcd.api.ResponseHeader.newBuilder().setRevision(rev).build()),
             cfg.maxRequestBytes());
+    KvService kv = new KvService(server);
+    WatchService watch = new WatchService(watches);
+    LeaseService lease = new LeaseService(server);
+    ClusterService cluster = new ClusterService(server);
+    MaintenanceService maintenance = new MaintenanceService(server, server.backgroundExecutor());
     List<BindableService> services =
-        List.of(
-            new KvService(server),
-            new WatchService(watches),
-            new LeaseService(server).withExtras(),
-            new ClusterService(server),
-            new MaintenanceService(server, server.backgroundExecutor()));
+        List.of(kv, watch, lease.withExtras(), cluster, maintenance);
     HttpRouter http = new HttpRouter();
     HealthEndpoints.register(http, server);
+    Gateway.register(
+        http,
+        new GatewayServices(
+            kv, watch, lease, cluster, maintenance, null, lease.withExtras(), null));
+    http.addPrefix("/v3/", Gateway.notFound());
+    http.addPrefix("/v3beta/", Gateway.notFound());
     MetricsEndpoint.register(http, server.metrics());
     GrpcMetricsInterceptor grpcMetrics = new GrpcMetricsInterceptor(server.metrics());
     grpcMetrics.initialize(services.stream().map(BindableService::bindService).toList());

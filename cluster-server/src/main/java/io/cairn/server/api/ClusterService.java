@@ -19,7 +19,10 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
   @Override
   public void memberList(MemberListRequest request, StreamObserver<MemberListResponse> out) {
     MemberListResponse.Builder b =
-        MemberListResponse.newBuilder().setHeader(server.header(ResponseHeader.getDefaultInstance()));
+        MemberListResponse.newBuilder()
+            // etcd's membership answers carry no revision: they are not part of the keyspace.
+            .setHeader(server.header(ResponseHeader.getDefaultInstance()).toBuilder()
+                .clearRevision().build());
     for (Member m : server.members()) {
       b.addMembers(m);
     }

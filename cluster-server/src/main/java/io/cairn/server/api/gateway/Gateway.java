@@ -158,7 +158,7 @@ public final class Gateway {
           LeaseGrpc.LeaseImplBase::leaseTimeToLive);
     }
     for (String p : List.of("lease/leases", "kv/lease/leases")) {
-      extra(r, p, lease, "etcdserverpb.Lease/LeaseLeases",
+      extra(r, p, s.leaseBinding(), "etcdserverpb.Lease/LeaseLeases",
           ExtraMethods.LEASE_LEASES_REQUEST, ExtraMethods.LEASE_LEASES_RESPONSE);
     }
     bidi(r, "lease/keepalive", lease, LeaseGrpc.getLeaseKeepAliveMethod(),
@@ -197,7 +197,7 @@ public final class Gateway {
         AuthGrpc.AuthImplBase::authEnable);
     unary(r, "auth/disable", a, AuthGrpc.getAuthDisableMethod(), AuthDisableRequest::newBuilder,
         AuthGrpc.AuthImplBase::authDisable);
-    extra(r, "auth/status", a, "etcdserverpb.Auth/AuthStatus",
+    extra(r, "auth/status", s.authBinding(), "etcdserverpb.Auth/AuthStatus",
         ExtraMethods.AUTH_STATUS_REQUEST, ExtraMethods.AUTH_STATUS_RESPONSE);
     unary(r, "auth/authenticate", a, AuthGrpc.getAuthenticateMethod(),
         AuthenticateRequest::newBuilder, AuthGrpc.AuthImplBase::authenticate);

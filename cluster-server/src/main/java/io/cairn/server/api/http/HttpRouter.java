@@ -28,9 +28,16 @@ import org.slf4j.LoggerFactory;
 public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
   private final Map<String, HttpRoute> routes = new ConcurrentHashMap<>();
+  private final Map<String, HttpRoute> prefixRoutes = new java.util.concurrent.ConcurrentSkipListMap<>(
+      java.util.Comparator.comparing(String::length).reversed().thenComparing(s -> s));
 
   public void add(String path, HttpRoute route) {
     routes.put(path, route);
+  }
+
+  /** A route for every path under {@code prefix} without a route of its own (longest first). */
+  public void addPrefix(String prefix, HttpRoute route) {
+    prefixRoutes.put(prefix, route);
   }
 
   @Override
@@ -41,6 +48,14 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     }
     String path = new QueryStringDecoder(req.uri()).path();
     HttpRoute route = routes.get(path);
+    if (route == null) {
+      for (Map.Entry<String, HttpRoute> p : prefixRoutes.entrySet()) {
+        if (path.startsWith(p.getKey())) {
+          route = p.getValue();
+          break;
+        }
+      }
+    }
     if (route == null) {
       send(ctx, req, text(HttpResponseStatus.NOT_FOUND, "404 page not found\n"));
       return;
