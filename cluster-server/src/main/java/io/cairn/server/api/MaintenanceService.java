@@ -1,9 +1,14 @@
 package io.cairn.server.api;
 
+import io.cairn.server.alarm.Alarms;
 import io.cairn.server.server.EtcdServer;
 import io.cairn.server.server.Versions;
 import io.cairn.server.snapshot.KvHasher;
 import io.cairn.server.snapshot.SnapshotStreamer;
+import io.etcd.jetcd.api.AlarmRequest;
+import io.etcd.jetcd.api.AlarmResponse;
+import io.etcd.jetcd.api.DefragmentRequest;
+import io.etcd.jetcd.api.DefragmentResponse;
 import io.etcd.jetcd.api.HashKVRequest;
 import io.etcd.jetcd.api.HashKVResponse;
 import io.etcd.jetcd.api.HashRequest;
@@ -34,6 +39,25 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
   @Override
   public void snapshot(SnapshotRequest request, StreamObserver<SnapshotResponse> out) {
     snapshots.snapshot(request, out);
+  }
+
+  @Override
+  public void alarm(AlarmRequest request, StreamObserver<AlarmResponse> out) {
+    if (request.getAction() == AlarmRequest.AlarmAction.GET) {
+      out.onNext(AlarmResponse.newBuilder()
+          .setHeader(server.header(ResponseHeader.getDefaultInstance()))
+          .addAllAlarms(server.alarms().list(request.getAlarmValue()))
+          .build());
+      out.onCompleted();
+      return;
+    }
+    KvService.reply(server.alarm(request), AlarmResponse.class, out,
+        r -> r.toBuilder().setHeader(server.header(r.getHeader())).build());
+  }
+
+  @Override
+  public void defragment(DefragmentRequest request, StreamObserver<DefragmentResponse> out) {
+    KvService.reply(server.defragment(), DefragmentResponse.class, out, r -> r);
   }
 
   @Override
@@ -76,6 +100,8 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
         .setRaftTerm(server.term())
         .setRaftAppliedIndex(server.appliedIndex())
         .setIsLearner(false)
+        .addAllErrors(
+            server.alarms().list(0).stream().map(Alarms::describe).toList())
         .build();
   }
 }

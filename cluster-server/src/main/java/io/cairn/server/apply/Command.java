@@ -24,7 +24,8 @@ public record Command(Kind kind, byte[] payload) {
     /** Written by a new leader; changes nothing but commits the term. */
     NOOP(5),
     LEASE_GRANT(6),
-    LEASE_REVOKE(7);
+    LEASE_REVOKE(7),
+    ALARM(8);
 
     final byte code;
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.lmdbjava.CursorIterable;
 import org.lmdbjava.Dbi;
 import org.lmdbjava.Txn;
@@ -27,7 +28,7 @@ public final class Lessor {
   /** etcd's upper bound on a lease TTL, in seconds. */
   public static final long MAX_TTL_SECONDS = 9_000_000_000L;
 
-  private final Dbi<byte[]> db;
+  private final Supplier<Dbi<byte[]>> db;
   private final LongSupplier clock;
   private final long minTtlSeconds;
   private final Map<Long, Lease> leases = new ConcurrentHashMap<>();
@@ -37,12 +38,13 @@ public final class Lessor {
    * @param minTtlSeconds the smallest TTL granted; shorter requests are raised to it, as etcd
    *     raises them to its minimum (1.5 election timeouts, rounded up)
    */
-  public Lessor(Dbi<byte[]> db, Txn<byte[]> readTxn, LongSupplier clock, long minTtlSeconds) {
+  public Lessor(
+      Supplier<Dbi<byte[]>> db, Txn<byte[]> readTxn, LongSupplier clock, long minTtlSeconds) {
     this.db = db;
     this.clock = clock;
     this.minTtlSeconds = minTtlSeconds;
     long now = clock.getAsLong();
-    try (CursorIterable<byte[]> rows = db.iterate(readTxn)) {
+    try (CursorIterable<byte[]> rows = db.get().iterate(readTxn)) {
       for (CursorIterable.KeyVal<byte[]> row : rows) {
         long id = ByteBuffer.wrap(row.key()).getLong();
         long ttl = ByteBuffer.wrap(row.val()).getLong();
@@ -70,7 +72,7 @@ public final class Lessor {
     }
     long ttl = effectiveTtl(ttlSeconds);
     Lease l = new Lease(id, ttl, clock.getAsLong() + seconds(ttl));
-    db.put(txn, idKey(id), ByteBuffer.allocate(8).putLong(ttl).array());
+    db.get().put(txn, idKey(id), ByteBuffer.allocate(8).putLong(ttl).array());
     leases.put(id, l);
     return l;
   }
@@ -84,7 +86,7 @@ public final class Lessor {
     if (l == null) {
       throw EtcdError.LEASE_NOT_FOUND.exception();
     }
-    db.delete(txn, idKey(id));
+    db.get().delete(txn, idKey(id));
     return l;
   }
 

@@ -64,8 +64,9 @@ public final class MvccStore implements RangeReader, AutoCloseable {
     long maxMain = 1;
     long scheduled;
     long finished;
-    try (Txn<byte[]> txn = backend.readTxn();
-        CursorIterable<byte[]> rows = backend.kv().iterate(txn)) {
+    try (Backend.Read r = backend.read();
+        CursorIterable<byte[]> rows = backend.kv().iterate(r.txn())) {
+      Txn<byte[]> txn = r.txn();
       for (CursorIterable.KeyVal<byte[]> row : rows) {
         byte[] k = row.key();
         long main = RevisionKeys.main(k);
@@ -106,8 +107,8 @@ public final class MvccStore implements RangeReader, AutoCloseable {
   }
 
   public long consistentIndex() {
-    try (Txn<byte[]> txn = backend.readTxn()) {
-      return backend.getLong(txn, Schema.CONSISTENT_INDEX, 0);
+    try (Backend.Read r = backend.read()) {
+      return backend.getLong(r.txn(), Schema.CONSISTENT_INDEX, 0);
     }
   }
 
@@ -127,8 +128,8 @@ public final class MvccStore implements RangeReader, AutoCloseable {
   @Override
   public RangeResult range(KeyRange range, long rev, long limit, boolean countOnly) {
     long current = currentRevision;
-    try (Txn<byte[]> txn = backend.readTxn()) {
-      return rangeIn(txn, range, rev, limit, countOnly, current);
+    try (Backend.Read r = backend.read()) {
+      return rangeIn(r.txn(), range, rev, limit, countOnly, current);
     }
   }
 
@@ -194,10 +195,10 @@ public final class MvccStore implements RangeReader, AutoCloseable {
     }
     List<Event> events = new ArrayList<>();
     long last = to;
-    try (Txn<byte[]> txn = backend.readTxn();
+    try (Backend.Read r = backend.read();
         CursorIterable<byte[]> rows =
             backend.kv().iterate(
-                txn,
+                r.txn(),
                 org.lmdbjava.KeyRange.closedOpen(
                     RevisionKeys.encode(from, 0, false), RevisionKeys.after(to)))) {
       for (CursorIterable.KeyVal<byte[]> row : rows) {
@@ -217,7 +218,7 @@ public final class MvccStore implements RangeReader, AutoCloseable {
                     ? Event.EventType.DELETE : Event.EventType.PUT)
                 .setKv(kv);
         if (withPrev) {
-          KeyValue prev = previous(txn, kv.getKey(), main);
+          KeyValue prev = previous(r.txn(), kv.getKey(), main);
           if (prev != null) {
             e.setPrevKv(prev);
           }
@@ -248,7 +249,7 @@ public final class MvccStore implements RangeReader, AutoCloseable {
   /** Opens a read-only view pinned at the current revision. */
   public ReadView readView() {
     long current = currentRevision;
-    return new ReadView(this, backend.readTxn(), current);
+    return new ReadView(this, backend.read(), current);
   }
 
   /** Starts a batch of writes in one LMDB transaction. Apply thread only. */
@@ -256,7 +257,7 @@ public final class MvccStore implements RangeReader, AutoCloseable {
     if (broken) {
       throw new IllegalStateException("mvcc store stopped after a failed write");
     }
-    return new WriteBatch(this, backend.writeTxn());
+    return new WriteBatch(this, backend.write());
   }
 
   // ---- writer-side operations, used by WriteBatch and WriteTxn ----
@@ -323,7 +324,8 @@ public final class MvccStore implements RangeReader, AutoCloseable {
     long deleted = 0;
     while (more) {
       more = false;
-      try (Txn<byte[]> txn = backend.writeTxn()) {
+      try (Backend.Write w = backend.write()) {
+        Txn<byte[]> txn = w.txn();
         int n = 0;
         List<byte[]> victims = new ArrayList<>();
         try (CursorIterable<byte[]> rows =
@@ -348,7 +350,7 @@ public final class MvccStore implements RangeReader, AutoCloseable {
         if (!more) {
           backend.putLong(txn, Schema.FINISHED_COMPACT, rev);
         }
-        txn.commit();
+        w.commit();
       }
     }
     log.info("finished compaction at revision {}, {} rows removed", rev, deleted);

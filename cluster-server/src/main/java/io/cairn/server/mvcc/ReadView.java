@@ -3,6 +3,7 @@ package io.cairn.server.mvcc;
 import com.google.protobuf.ByteString;
 import io.etcd.jetcd.api.KeyValue;
 import java.util.List;
+import io.cairn.server.storage.Backend;
 import org.lmdbjava.Txn;
 
 /**
@@ -11,12 +12,14 @@ import org.lmdbjava.Txn;
  */
 public final class ReadView implements TxnView, AutoCloseable {
   private final MvccStore store;
+  private final Backend.Read read;
   private final Txn<byte[]> txn;
   private final long revision;
 
-  ReadView(MvccStore store, Txn<byte[]> txn, long revision) {
+  ReadView(MvccStore store, Backend.Read read, long revision) {
     this.store = store;
-    this.txn = txn;
+    this.read = read;
+    this.txn = read.txn();
     this.revision = revision;
   }
 
@@ -52,6 +55,6 @@ public final class ReadView implements TxnView, AutoCloseable {
 
   @Override
   public void close() {
-    txn.close();
+    read.close();
   }
 }

@@ -1,5 +1,6 @@
 package io.cairn.server.mvcc;
 
+import io.cairn.server.storage.Backend;
 import io.cairn.server.storage.Schema;
 import io.etcd.jetcd.api.Event;
 import java.util.ArrayList;
@@ -14,12 +15,15 @@ import org.lmdbjava.Txn;
  */
 public final class WriteBatch implements AutoCloseable {
   private final MvccStore store;
+  private final Backend.Write write;
   private final Txn<byte[]> txn;
   private final List<Runnable> afterCommit = new ArrayList<>();
   private final List<WriteTxn> writes = new ArrayList<>();
   private boolean done;
 
-  WriteBatch(MvccStore store, Txn<byte[]> txn) {
+  WriteBatch(MvccStore store, Backend.Write write) {
+    this.write = write;
+    Txn<byte[]> txn = write.txn();
     this.store = store;
     this.txn = txn;
   }
@@ -91,7 +95,7 @@ public final class WriteBatch implements AutoCloseable {
     long rev = store.writerRevision();
     try {
       store.backend().putLong(txn, Schema.CURRENT_REVISION, rev);
-      txn.commit();
+      write.commit();
     } catch (RuntimeException e) {
       store.markBroken();
       throw e;
@@ -106,10 +110,10 @@ public final class WriteBatch implements AutoCloseable {
   public void close() {
     if (!done) {
       store.markBroken();
-      txn.close();
+      write.close();
       done = true;
     } else {
-      txn.close();
+      write.close();
     }
   }
 }

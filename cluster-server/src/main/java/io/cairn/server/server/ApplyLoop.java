@@ -41,6 +41,9 @@ final class ApplyLoop implements AutoCloseable {
   private final BatchListener listener;
   private final EtcdMetrics metrics;
   private final BlockingQueue<Proposal> queue = new ArrayBlockingQueue<>(QUEUE_LIMIT);
+  /** Work that needs the store to itself (defragmentation), run between batches. */
+  private final java.util.Queue<Runnable> exclusive =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final Thread thread;
   private volatile boolean running = true;
   private long appliedIndex;
@@ -82,6 +85,21 @@ final class ApplyLoop implements AutoCloseable {
     void committed(java.util.List<io.etcd.jetcd.api.Event> events, long revision);
   }
 
+  /** Runs {@code work} on the apply thread between two batches: no write runs meanwhile. */
+  <T> CompletableFuture<T> runExclusive(java.util.concurrent.Callable<T> work) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    exclusive.add(
+        () -> {
+          try {
+            T v = work.call();
+            responder.execute(() -> f.complete(v));
+          } catch (Exception e) {
+            responder.execute(() -> f.completeExceptionally(e));
+          }
+        });
+    return f;
+  }
+
   /** Queues {@code cmd}; the future completes once it is durable and applied. */
   CompletableFuture<Object> propose(Command cmd) {
     CompletableFuture<Object> f = new CompletableFuture<>();
@@ -99,7 +117,11 @@ final class ApplyLoop implements AutoCloseable {
     List<Object> results = new ArrayList<>();
     while (running || !queue.isEmpty()) {
       try {
-        Proposal first = queue.poll(100, TimeUnit.MILLISECONDS);
+        Runnable task;
+        while ((task = exclusive.poll()) != null) {
+          task.run();
+        }
+        Proposal first = queue.poll(20, TimeUnit.MILLISECONDS);
         if (first == null) {
           continue;
         }

@@ -1,5 +1,6 @@
 package io.cairn.server.server;
 
+import io.cairn.server.alarm.Alarms;
 import io.cairn.server.apply.Command;
 import io.cairn.server.apply.KvApplier;
 import io.cairn.server.apply.LeaseApplier;
@@ -48,6 +49,7 @@ public final class EtcdServer implements AutoCloseable {
   private final Lessor lessor;
   private final LeaseKeeper leaseKeeper;
   private final WatchHub watchHub;
+  private final Alarms alarms;
   private final EtcdMetrics metrics;
   private final ExecutorService background =
       Executors.newFixedThreadPool(
@@ -80,9 +82,13 @@ public final class EtcdServer implements AutoCloseable {
             });
     // Named databases are opened before any transaction: LMDB refuses to open one while this
     // thread holds a read transaction.
-    org.lmdbjava.Dbi<byte[]> leaseDb = backend.openDb(Schema.LEASE);
-    try (Txn<byte[]> txn = backend.readTxn()) {
-      this.lessor = new Lessor(leaseDb, txn, System::nanoTime, minLeaseTtlSeconds(config));
+    backend.openDb(Schema.LEASE);
+    backend.openDb(Schema.ALARM);
+    try (Backend.Read r = backend.read()) {
+      this.lessor =
+          new Lessor(() -> backend.db(Schema.LEASE), r.txn(), System::nanoTime,
+              minLeaseTtlSeconds(config));
+      this.alarms = new Alarms(() -> backend.db(Schema.ALARM), r.txn());
     }
     attachLeasedKeys();
     this.kv = new KvApplier(new LessorHooks(lessor));
@@ -90,7 +96,12 @@ public final class EtcdServer implements AutoCloseable {
     this.applyLoop =
         new ApplyLoop(
             store,
-            new StateMachine(store, kv, new LeaseApplier(lessor), metrics),
+            new StateMachine(
+                store,
+                kv,
+                new LeaseApplier(lessor),
+                new Quota(backend, alarms, config.quotaBackendBytes(), memberId),
+                metrics),
             store.consistentIndex(),
             responder,
             watchHub::notify,
@@ -162,7 +173,8 @@ public final class EtcdServer implements AutoCloseable {
    * cluster as etcd does; bumps the term (a single member elects itself on every start).
    */
   private long[] identity(ServerConfig cfg) {
-    try (Txn<byte[]> txn = backend.writeTxn()) {
+    try (Backend.Write w = backend.write()) {
+      Txn<byte[]> txn = w.txn();
       long member = backend.getLong(txn, Schema.MEMBER_ID, 0);
       long cluster = backend.getLong(txn, Schema.CLUSTER_ID, 0);
       if (member == 0 || cluster == 0) {
@@ -185,7 +197,7 @@ public final class EtcdServer implements AutoCloseable {
       }
       long t = Math.max(1, backend.getLong(txn, Schema.TERM, 1)) + 1;
       backend.putLong(txn, Schema.TERM, t);
-      txn.commit();
+      w.commit();
       return new long[] {member, cluster, t};
     }
   }
@@ -219,7 +231,16 @@ public final class EtcdServer implements AutoCloseable {
    * it has a leader and no alarm.)
    */
   public boolean isHealthy() {
-    return applyLoop.isRunning();
+    return applyLoop.isRunning() && !alarms.any();
+  }
+
+  public Alarms alarms() {
+    return alarms;
+  }
+
+  /** Proposes {@code Maintenance.Alarm}'s activate or deactivate. */
+  public CompletableFuture<Object> alarm(io.etcd.jetcd.api.AlarmRequest r) {
+    return propose(Command.of(Command.Kind.ALARM, r));
   }
 
   /** The cluster's members as etcd lists them. A single member for now: this one. */
@@ -229,6 +250,29 @@ public final class EtcdServer implements AutoCloseable {
     config.initialAdvertisePeerUrls().forEach(u -> m.addPeerURLs(u.toString()));
     config.advertiseClientUrls().forEach(u -> m.addClientURLs(u.toString()));
     return List.of(m.build());
+  }
+
+  /**
+   * Defragments the database (etcd's {@code Defragment}): between two write batches, with reads
+   * held back while the file is swapped. Logs the sizes before and after.
+   */
+  public CompletableFuture<Object> defragment() {
+    return applyLoop.runExclusive(
+        () -> {
+          long before = backend.fileSizeBytes();
+          long t0 = System.nanoTime();
+          backend.defragment();
+          java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - t0);
+          metrics.disk().backendDefrag(took);
+          log.atInfo()
+              .addKeyValue("current-db-size-bytes-diff", backend.fileSizeBytes() - before)
+              .addKeyValue("current-db-size-bytes", backend.fileSizeBytes())
+              .addKeyValue("took", took.toMillis() + "ms")
+              .log("finished defragmenting the database");
+          return io.etcd.jetcd.api.DefragmentResponse.newBuilder()
+              .setHeader(header(ResponseHeader.getDefaultInstance()))
+              .build();
+        });
   }
 
   /** Runs a transaction that only reads, at one revision, without the log. */

@@ -6,6 +6,8 @@ import io.cairn.server.apply.KvApplier;
 import io.cairn.server.apply.LeaseApplier;
 import io.cairn.server.mvcc.MvccStore;
 import io.cairn.server.mvcc.WriteBatch;
+import io.cairn.server.errors.EtcdError;
+import io.etcd.jetcd.api.AlarmRequest;
 import io.etcd.jetcd.api.CompactionRequest;
 import io.etcd.jetcd.api.DeleteRangeRequest;
 import io.etcd.jetcd.api.LeaseGrantRequest;
@@ -25,17 +27,22 @@ final class StateMachine {
   private final LeaseApplier leases;
 
   private final io.cairn.server.metrics.EtcdMetrics metrics;
+  private final Quota quota;
 
   StateMachine(
-      MvccStore store, KvApplier kv, LeaseApplier leases,
+      MvccStore store, KvApplier kv, LeaseApplier leases, Quota quota,
       io.cairn.server.metrics.EtcdMetrics metrics) {
     this.metrics = metrics;
+    this.quota = quota;
     this.store = store;
     this.kv = kv;
     this.leases = leases;
   }
 
   Object apply(WriteBatch batch, Command cmd) throws InvalidProtocolBufferException {
+    if (quota.refuses(batch, cmd)) {
+      throw EtcdError.NO_SPACE.exception();
+    }
     return switch (cmd.kind()) {
       case PUT -> {
         PutRequest p = PutRequest.parseFrom(cmd.payload());
@@ -69,6 +76,7 @@ final class StateMachine {
         metrics.lease().leaseRevoked();
         yield r;
       }
+      case ALARM -> quota.alarm(batch, AlarmRequest.parseFrom(cmd.payload()));
       case NOOP -> null;
     };
   }

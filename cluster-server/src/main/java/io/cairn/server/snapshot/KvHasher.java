@@ -96,8 +96,8 @@ public final class KvHasher {
 
   /** HashKV in a fresh read transaction. */
   public static KvHash hashKv(Backend backend, long rev) {
-    try (Txn<byte[]> txn = backend.readTxn()) {
-      return hashKv(backend, txn, rev);
+    try (Backend.Read r = backend.read()) {
+      return hashKv(backend, r.txn(), rev);
     }
   }
 
@@ -198,12 +198,17 @@ public final class KvHasher {
 
   /** Hash of the whole backend (etcd's {@code Hash}) in a fresh read transaction. */
   public static BackendHash hash(Backend backend) {
-    EnvDbs.prepare(backend.env());
-    try (Txn<byte[]> txn = backend.readTxn()) {
-      long hash = hashEnv(backend.env(), txn, true);
-      long rev = currentRevision(backend.kv(), txn, backend.getLong(txn, Schema.CURRENT_REVISION, 1));
-      return new BackendHash(hash, rev);
-    }
+    return backend.withEnv(
+        env -> {
+          EnvDbs.prepare(env);
+          try (Txn<byte[]> txn = env.txnRead()) {
+            long hash = hashEnv(env, txn, true);
+            long rev =
+                currentRevision(
+                    backend.kv(), txn, backend.getLong(txn, Schema.CURRENT_REVISION, 1));
+            return new BackendHash(hash, rev);
+          }
+        });
   }
 
   /**

@@ -119,8 +119,8 @@ public final class SnapshotRestore {
       EnvDbs.prepare(backend.env());
       try {
         List<String> names;
-        try (Txn<byte[]> txn = backend.readTxn()) {
-          names = EnvDbs.names(backend.env(), txn);
+        try (Backend.Read r = backend.read()) {
+          names = EnvDbs.names(backend.env(), r.txn());
         }
         List<Dbi<byte[]>> membership = new ArrayList<>();
         for (String n : List.of("members", "members_removed")) {
@@ -128,7 +128,8 @@ public final class SnapshotRestore {
             membership.add(EnvDbs.handle(backend.env(), n));
           }
         }
-        try (Txn<byte[]> txn = backend.writeTxn()) {
+        try (Backend.Write w = backend.write()) {
+          Txn<byte[]> txn = w.txn();
           for (Dbi<byte[]> dbi : membership) {
             dbi.drop(txn, false);
           }
@@ -145,7 +146,7 @@ public final class SnapshotRestore {
             backend.putLong(txn, Schema.SCHEDULED_COMPACT, newRev);
           }
           long compact = backend.getLong(txn, Schema.SCHEDULED_COMPACT, 0);
-          txn.commit();
+          w.commit();
           return new Result(memberId, clusterId, newRev, compact);
         }
       } finally {

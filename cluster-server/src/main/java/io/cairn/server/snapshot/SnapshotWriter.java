@@ -44,7 +44,12 @@ public final class SnapshotWriter {
       Files.createDirectories(root);
       dir = Files.createTempDirectory(root, "snap-");
       long start = System.nanoTime();
-      backend.env().copy(dir.toFile(), CopyFlags.MDB_CP_COMPACT);
+      Path target = dir;
+      backend.withEnv(
+          env -> {
+            env.copy(target.toFile(), CopyFlags.MDB_CP_COMPACT);
+            return null;
+          });
       Path file = dir.resolve("data.mdb");
       long size = padTo512(file);
       long revision =

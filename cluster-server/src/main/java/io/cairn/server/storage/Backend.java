@@ -6,7 +6,8 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.lmdbjava.ByteArrayProxy;
 import org.lmdbjava.Dbi;
 import org.lmdbjava.DbiFlags;
@@ -23,21 +24,34 @@ import org.lmdbjava.Txn;
 public final class Backend implements AutoCloseable {
   /** Directory below the data dir that holds the LMDB files. */
   public static final String DIR = "member/lmdb";
+  private static final String DEFRAG_DIR = "member/lmdb.defrag";
 
   private static final int MAX_DBS = 16;
   private static final int MAX_READERS = 4096;
 
   private final Path dir;
-  private final Env<byte[]> env;
-  private final Dbi<byte[]> meta;
-  private final Dbi<byte[]> kv;
-  private final List<Dbi<byte[]>> dbis = new CopyOnWriteArrayList<>();
+  private final long mapSizeBytes;
+  private final Gate gate = new Gate();
+  private final Map<String, Dbi<byte[]>> dbis = new ConcurrentHashMap<>();
+  // Replaced, with every Dbi, by defragmentation; read only by gate users.
+  private volatile Env<byte[]> env;
 
-  private Backend(Path dir, Env<byte[]> env) {
+  private Backend(Path dir, long mapSizeBytes) {
     this.dir = dir;
-    this.env = env;
-    this.meta = openDb(Schema.META);
-    this.kv = openDb(Schema.KEY);
+    this.mapSizeBytes = mapSizeBytes;
+    this.env = openEnv(dir, mapSizeBytes);
+    openDb(Schema.META);
+    openDb(Schema.KEY);
+  }
+
+  private static Env<byte[]> openEnv(Path dir, long mapSizeBytes) {
+    return Env.create(ByteArrayProxy.PROXY_BA)
+        .setMapSize(mapSizeBytes)
+        .setMaxDbs(MAX_DBS)
+        .setMaxReaders(MAX_READERS)
+        // NOTLS: read transactions are not tied to the thread that opened them, so gRPC
+        // executor threads can share the reader table freely.
+        .open(dir.toFile(), EnvFlags.MDB_NOTLS);
   }
 
   /**
@@ -51,15 +65,8 @@ public final class Backend implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
     }
-    Env<byte[]> env =
-        Env.create(ByteArrayProxy.PROXY_BA)
-            .setMapSize(mapSizeBytes)
-            .setMaxDbs(MAX_DBS)
-            .setMaxReaders(MAX_READERS)
-            // NOTLS: read transactions are not tied to the thread that opened them, so gRPC
-            // executor threads can share the reader table freely.
-            .open(dir.toFile(), EnvFlags.MDB_NOTLS);
-    return new Backend(dir, env);
+    deleteTree(dataDir.resolve(DEFRAG_DIR));
+    return new Backend(dir, mapSizeBytes);
   }
 
   public static boolean exists(Path dataDir) {
@@ -70,31 +77,163 @@ public final class Backend implements AutoCloseable {
     return dir;
   }
 
+  /**
+   * The environment itself, for offline tools (restore). A running member uses {@link #withEnv},
+   * which holds back defragmentation.
+   */
   public Env<byte[]> env() {
     return env;
   }
 
   public Dbi<byte[]> meta() {
-    return meta;
+    return dbis.get(Schema.META);
   }
 
   public Dbi<byte[]> kv() {
-    return kv;
+    return dbis.get(Schema.KEY);
   }
 
-  /** Opens another named database in this environment (created when missing). */
+  /**
+   * Opens another named database in this environment (created when missing). Call before any
+   * transaction is open on this thread. Look it up again with {@link #db} at each use: a
+   * defragmentation replaces every handle.
+   */
   public synchronized Dbi<byte[]> openDb(String name) {
-    Dbi<byte[]> dbi = env.openDbi(name, DbiFlags.MDB_CREATE);
-    dbis.add(dbi);
-    return dbi;
+    return dbis.computeIfAbsent(name, n -> env.openDbi(n, DbiFlags.MDB_CREATE));
   }
 
-  public Txn<byte[]> readTxn() {
-    return env.txnRead();
+  /** The handle of a database opened with {@link #openDb}. */
+  public Dbi<byte[]> db(String name) {
+    Dbi<byte[]> d = dbis.get(name);
+    if (d == null) {
+      throw new IllegalStateException("database " + name + " was not opened");
+    }
+    return d;
   }
 
-  public Txn<byte[]> writeTxn() {
-    return env.txnWrite();
+  /** A read transaction that holds back defragmentation until it is closed. */
+  public final class Read implements AutoCloseable {
+    private final Txn<byte[]> txn;
+
+    private Read() {
+      gate.enter();
+      try {
+        txn = env.txnRead();
+      } catch (RuntimeException e) {
+        gate.exit();
+        throw e;
+      }
+    }
+
+    public Txn<byte[]> txn() {
+      return txn;
+    }
+
+    @Override
+    public void close() {
+      try {
+        txn.close();
+      } finally {
+        gate.exit();
+      }
+    }
+  }
+
+  /** A write transaction that holds back defragmentation until it is closed. */
+  public final class Write implements AutoCloseable {
+    private final Txn<byte[]> txn;
+
+    private Write() {
+      gate.enter();
+      try {
+        txn = env.txnWrite();
+      } catch (RuntimeException e) {
+        gate.exit();
+        throw e;
+      }
+    }
+
+    public Txn<byte[]> txn() {
+      return txn;
+    }
+
+    /** Commits; LMDB fsyncs before returning. */
+    public void commit() {
+      txn.commit();
+    }
+
+    @Override
+    public void close() {
+      try {
+        txn.close();
+      } finally {
+        gate.exit();
+      }
+    }
+  }
+
+  public Read read() {
+    return new Read();
+  }
+
+  public Write write() {
+    return new Write();
+  }
+
+  /**
+   * Runs {@code body} with the environment itself (copies, statistics) while holding back
+   * defragmentation.
+   */
+  public <T> T withEnv(java.util.function.Function<Env<byte[]>, T> body) {
+    gate.enter();
+    try {
+      return body.apply(env);
+    } finally {
+      gate.exit();
+    }
+  }
+
+  /**
+   * Rewrites the database file without its free pages (etcd's defragmentation), then reopens it.
+   * Waits for open transactions to finish and holds new ones back meanwhile. Crash-safe: the
+   * compacted copy replaces the file by an atomic rename, and a leftover copy is removed on open.
+   */
+  public void defragment() throws IOException, InterruptedException {
+    Path tmp = dir.getParent().resolve("lmdb.defrag");
+    gate.close();
+    try {
+      deleteTree(tmp);
+      Files.createDirectories(tmp);
+      env.copy(tmp.toFile(), org.lmdbjava.CopyFlags.MDB_CP_COMPACT);
+      try (var ch = java.nio.channels.FileChannel.open(tmp.resolve("data.mdb"),
+          java.nio.file.StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      List<String> names = List.copyOf(dbis.keySet());
+      env.close();
+      Files.move(tmp.resolve("data.mdb"), dir.resolve("data.mdb"),
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      deleteTree(tmp);
+      env = openEnv(dir, mapSizeBytes);
+      dbis.clear();
+      for (String n : names) {
+        dbis.put(n, env.openDbi(n, DbiFlags.MDB_CREATE));
+      }
+    } finally {
+      gate.open();
+    }
+  }
+
+  private static void deleteTree(Path p) {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (var walk = Files.walk(p)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove " + p + ": " + e.getMessage(), e);
+    }
   }
 
   /** Size of the database file on disk: etcd's {@code db size}. */
@@ -112,26 +251,26 @@ public final class Backend implements AutoCloseable {
    * the file.
    */
   public long inUseBytes() {
-    Stat main = env.stat();
-    long pages = main.branchPages + main.leafPages + main.overflowPages;
-    try (Txn<byte[]> txn = env.txnRead()) {
-      for (Dbi<byte[]> dbi : dbis) {
-        Stat s = dbi.stat(txn);
+    try (Read r = read()) {
+      Stat main = env.stat();
+      long pages = main.branchPages + main.leafPages + main.overflowPages;
+      for (Dbi<byte[]> dbi : dbis.values()) {
+        Stat s = dbi.stat(r.txn());
         pages += s.branchPages + s.leafPages + s.overflowPages;
       }
+      // Two meta pages head every LMDB file.
+      return (pages + 2) * main.pageSize;
     }
-    // Two meta pages head every LMDB file.
-    return (pages + 2) * main.pageSize;
   }
 
   /** Reads an 8-byte big-endian long from the meta database, or {@code dflt} when absent. */
   public long getLong(Txn<byte[]> txn, byte[] key, long dflt) {
-    byte[] v = meta.get(txn, key);
+    byte[] v = meta().get(txn, key);
     return v == null ? dflt : ByteBuffer.wrap(v).getLong();
   }
 
   public void putLong(Txn<byte[]> txn, byte[] key, long value) {
-    meta.put(txn, key, ByteBuffer.allocate(8).putLong(value).array());
+    meta().put(txn, key, ByteBuffer.allocate(8).putLong(value).array());
   }
 
   @Override

@@ -22,6 +22,9 @@ public final class Schema {
   /** Leases: 8-byte big-endian ID → 8-byte granted TTL in seconds. */
   public static final String LEASE = "lease";
 
+  /** Raised alarms: 8-byte member ID + 4-byte alarm type → empty. */
+  public static final String ALARM = "alarm";
+
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);
   }

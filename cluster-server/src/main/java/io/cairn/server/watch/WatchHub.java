@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class WatchHub implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WatchHub.class);
   private static final int CATCH_UP_EVENTS = 1000;
+  /** etcd's {@code watchBatchMaxRevs}: revisions per catch-up response. */
+  private static final int BATCH_REVISIONS = 1000;
 
   private final MvccStore store;
   private final Object lock = new Object();
@@ -198,7 +200,7 @@ public final class WatchHub implements AutoCloseable {
           w.stream.sendCanceled(w.id, upTo, store.compactRevision(), null);
           return;
         }
-        sendHistory(w, h.events());
+        sendHistory(w, h.events(), upTo);
         w.nextRevision = h.lastRevision() + 1;
       }
       synchronized (lock) {
@@ -210,22 +212,32 @@ public final class WatchHub implements AutoCloseable {
     }
   }
 
-  private void sendHistory(Watcher w, List<Event> events) {
+  /**
+   * Sends caught-up history as etcd does: the events of up to {@value #BATCH_REVISIONS} revisions
+   * in one response, whose header carries the revision caught up to.
+   */
+  private void sendHistory(Watcher w, List<Event> events, long upTo) {
     List<Event> batch = new ArrayList<>();
     long rev = -1;
+    int revisions = 0;
     for (Event e : events) {
+      if (!w.wants(e)) {
+        continue;
+      }
       long r = e.getKv().getModRevision();
-      if (r != rev && !batch.isEmpty()) {
-        w.stream.offerEvents(w, batch, rev, true);
-        batch = new ArrayList<>();
+      if (r != rev) {
+        if (revisions == BATCH_REVISIONS) {
+          w.stream.offerEvents(w, batch, upTo, true);
+          batch = new ArrayList<>();
+          revisions = 0;
+        }
+        rev = r;
+        revisions++;
       }
-      rev = r;
-      if (w.wants(e)) {
-        batch.add(w.shape(e));
-      }
+      batch.add(w.shape(e));
     }
     if (!batch.isEmpty()) {
-      w.stream.offerEvents(w, batch, rev, true);
+      w.stream.offerEvents(w, batch, upTo, true);
     }
   }
 

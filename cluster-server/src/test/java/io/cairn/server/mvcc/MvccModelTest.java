@@ -448,8 +448,8 @@ class MvccModelTest {
         want.add(r.rowString());
       }
       List<String> got = new ArrayList<>();
-      try (Txn<byte[]> txn = backend.readTxn();
-          CursorIterable<byte[]> rows = backend.kv().iterate(txn)) {
+      try (var scope = backend.read();
+          CursorIterable<byte[]> rows = backend.kv().iterate(scope.txn())) {
         for (CursorIterable.KeyVal<byte[]> row : rows) {
           byte[] k = row.key();
           KeyValue kv = MvccStore.parse(row.val());

@@ -168,9 +168,9 @@ class MvccStoreTest {
     delete("b"); // 5
     put("c", "1"); // 6
     // As if the member stopped right after the batch that scheduled compaction at 5 committed.
-    try (Txn<byte[]> t = backend.writeTxn()) {
-      backend.putLong(t, Schema.SCHEDULED_COMPACT, 5);
-      t.commit();
+    try (var w = backend.write()) {
+      backend.putLong(w.txn(), Schema.SCHEDULED_COMPACT, 5);
+      w.commit();
     }
     reopen();
     assertThat(store.compactRevision()).isEqualTo(5);
@@ -180,8 +180,8 @@ class MvccStoreTest {
         .atMost(Duration.ofSeconds(10))
         .until(
             () -> {
-              try (Txn<byte[]> t = backend.readTxn()) {
-                return backend.getLong(t, Schema.FINISHED_COMPACT, 0) == 5;
+              try (var r = backend.read()) {
+                return backend.getLong(r.txn(), Schema.FINISHED_COMPACT, 0) == 5;
               }
             });
     assertThat(rowRevisions()).containsExactly("3.0", "6.0");
@@ -265,8 +265,8 @@ class MvccStoreTest {
 
   private List<String> rowRevisions() {
     List<String> out = new ArrayList<>();
-    try (Txn<byte[]> t = backend.readTxn();
-        CursorIterable<byte[]> rows = backend.kv().iterate(t)) {
+    try (var scope = backend.read();
+        CursorIterable<byte[]> rows = backend.kv().iterate(scope.txn())) {
       for (CursorIterable.KeyVal<byte[]> row : rows) {
         out.add(
             RevisionKeys.main(row.key())

@@ -81,7 +81,8 @@ class KvHasherTest {
       done.put("d", "4").delete("a").put("c", "5"); // 7, 8, 9
       pending.put("d", "4").delete("a").put("c", "5");
       done.compact(5, true);
-      try (Txn<byte[]> txn = pending.backend.writeTxn()) {
+      try (var scope = pending.backend.write()) {
+        Txn<byte[]> txn = scope.txn();
         pending.backend.putLong(txn, Schema.SCHEDULED_COMPACT, 5);
         txn.commit();
       }
@@ -95,7 +96,8 @@ class KvHasherTest {
       done.delete("c", "d");
       pending.delete("c", "d");
       done.compact(9, true);
-      try (Txn<byte[]> txn = pending.backend.writeTxn()) {
+      try (var scope = pending.backend.write()) {
+        Txn<byte[]> txn = scope.txn();
         pending.backend.putLong(txn, Schema.SCHEDULED_COMPACT, 9);
         txn.commit();
       }
@@ -123,7 +125,8 @@ class KvHasherTest {
   void backendHashIgnoresMemberLocalValues() {
     try (Stores a = history(Stores.open(tmp.resolve("a")));
         Stores b = history(Stores.open(tmp.resolve("b")))) {
-      try (Txn<byte[]> txn = b.backend.writeTxn()) {
+      try (var scope = b.backend.write()) {
+        Txn<byte[]> txn = scope.txn();
         b.backend.putLong(txn, Schema.MEMBER_ID, 42);
         b.backend.putLong(txn, Schema.TERM, 7);
         b.backend.putLong(txn, Schema.CONSISTENT_INDEX, 99);
@@ -131,7 +134,8 @@ class KvHasherTest {
       }
       assertThat(KvHasher.hash(a.backend)).isEqualTo(KvHasher.hash(b.backend));
       assertThat(KvHasher.hash(a.backend).revision()).isEqualTo(6);
-      try (Txn<byte[]> txn = b.backend.writeTxn()) {
+      try (var scope = b.backend.write()) {
+        Txn<byte[]> txn = scope.txn();
         b.backend.putLong(txn, Schema.CLUSTER_ID, 5);
         txn.commit();
       }
@@ -150,7 +154,8 @@ class KvHasherTest {
   }
 
   private static long rowCount(Stores s) {
-    try (Txn<byte[]> txn = s.backend.readTxn()) {
+    try (var scope = s.backend.read()) {
+        Txn<byte[]> txn = scope.txn();
       return s.backend.kv().stat(txn).entries;
     }
   }

@@ -106,7 +106,8 @@ class SnapshotTest {
           SnapshotStatus st = SnapshotFile.verify(file, false).status();
           assertThat(st.revision()).isEqualTo(rev);
           // every revision up to the snapshot's is in it, and nothing newer
-          try (Txn<byte[]> txn = s.backend.readTxn()) {
+          try (var scope = s.backend.read()) {
+        Txn<byte[]> txn = scope.txn();
             // the live store has at least as much
             assertThat(KvHasher.currentRevision(s.backend.kv(), txn, 0)).isGreaterThanOrEqualTo(rev);
           }
@@ -219,7 +220,8 @@ class SnapshotTest {
       // tables of other features travel along; members are dropped
       Dbi<byte[]> lease = s.backend.openDb("lease");
       Dbi<byte[]> members = s.backend.openDb("members");
-      try (Txn<byte[]> txn = s.backend.writeTxn()) {
+      try (var scope = s.backend.write()) {
+        Txn<byte[]> txn = scope.txn();
         lease.put(txn, "l1".getBytes(), "ttl".getBytes());
         members.put(txn, "old".getBytes(), "member".getBytes());
         s.backend.putLong(txn, Schema.CLUSTER_ID, 1234);
@@ -243,7 +245,8 @@ class SnapshotTest {
     long n2 = MemberIds.memberId(List.of(URI.create("http://10.0.0.2:2380")), "tok");
     try (Backend b = Backend.open(dir, 1L << 30);
         MvccStore m = MvccStore.open(b)) {
-      try (Txn<byte[]> txn = b.readTxn()) {
+      try (var scope = b.read()) {
+        Txn<byte[]> txn = scope.txn();
         assertThat(b.getLong(txn, Schema.MEMBER_ID, 0)).isEqualTo(n2);
         assertThat(b.getLong(txn, Schema.CLUSTER_ID, 0))
             .isEqualTo(MemberIds.clusterId(List.of(n1, n2)))
@@ -253,7 +256,8 @@ class SnapshotTest {
       }
       Dbi<byte[]> lease = b.env().openDbi("lease", DbiFlags.MDB_CREATE);
       Dbi<byte[]> members = b.env().openDbi("members", DbiFlags.MDB_CREATE);
-      try (Txn<byte[]> txn = b.readTxn()) {
+      try (var scope = b.read()) {
+        Txn<byte[]> txn = scope.txn();
         assertThat(new String(lease.get(txn, "l1".getBytes()))).isEqualTo("ttl");
         assertThat(members.stat(txn).entries).isZero();
       }
@@ -293,7 +297,8 @@ class SnapshotTest {
             "--mark-compacted");
     assertThat(r.code).as(r.err).isZero();
     try (Backend b = Backend.open(dir, 1L << 30)) {
-      try (Txn<byte[]> txn = b.readTxn()) {
+      try (var scope = b.read()) {
+        Txn<byte[]> txn = scope.txn();
         assertThat(b.getLong(txn, Schema.CURRENT_REVISION, 0)).isEqualTo(1004);
         assertThat(b.getLong(txn, Schema.SCHEDULED_COMPACT, 0)).isEqualTo(1004);
         assertThat(b.kv().stat(txn).entries).isEqualTo(3); // no row written
