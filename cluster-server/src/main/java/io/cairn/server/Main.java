@@ -10,7 +10,9 @@ import io.cairn.server.api.WatchService;
 import io.cairn.server.watch.WatchSessions;
 import io.cairn.server.api.MaintenanceService;
 import io.cairn.server.api.http.HealthEndpoints;
+import io.cairn.server.api.http.HttpListeners;
 import io.cairn.server.api.http.HttpRouter;
+import io.cairn.server.api.http.PeerEndpoints;
 import io.cairn.server.config.ConfigException;
 import io.cairn.server.config.ConfigLoader;
 import io.cairn.server.config.LoadResult;
@@ -84,10 +86,15 @@ public final class Main {
     ClientListeners listeners = new ClientListeners();
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicReference<MetricsListener> metricsListener = new AtomicReference<>();
+    AtomicReference<HttpListeners> peerListener = new AtomicReference<>();
     Signals.onTermination(
         () -> {
           log.info("received signal; shutting down");
           listeners.close();
+          HttpListeners p = peerListener.get();
+          if (p != null) {
+            p.close();
+          }
           MetricsListener m = metricsListener.get();
           if (m != null) {
             m.close();
@@ -132,6 +139,20 @@ public final class Main {
         grpcMetrics,
         cfg.maxRequestBytes(),
         cfg.maxConcurrentStreams());
+    HttpListeners peers =
+        HttpListeners.start(
+            cfg.listenPeerUrls(),
+            PeerEndpoints.router(server),
+            () ->
+                TlsContexts.serverContext(
+                    cfg.peerTls(),
+                    cfg.dataDir().resolve("fixtures").resolve("peer"),
+                    hostsOf(cfg.initialAdvertisePeerUrls(), cfg.listenPeerUrls())));
+    peerListener.set(peers);
+    for (var a : peers.addresses()) {
+      log.atInfo().addKeyValue("address", a.getAddress().getHostAddress() + ":" + a.getPort())
+          .log("serving peer traffic");
+    }
     if (!cfg.listenMetricsUrls().isEmpty()) {
       metricsListener.set(
           MetricsListener.start(

@@ -3,6 +3,7 @@ package io.cairn.server.api;
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptor;
 import io.grpc.Server;
+import io.cairn.server.api.http.HttpListeners;
 import io.cairn.server.api.http.HttpRouter;
 import io.cairn.server.api.port.HttpPipeline;
 import io.cairn.server.api.port.PortNegotiator;
@@ -81,7 +82,7 @@ public final class ClientListeners implements AutoCloseable {
             pipeline.addAfter("http-aggregate", "http-router", http);
           };
       URI url = group.get(0);
-      InetSocketAddress addr = socketAddress(url);
+      InetSocketAddress addr = HttpListeners.address(url);
       NettyServerBuilder b =
           NettyServerBuilder.forAddress(
                   addr,
@@ -128,18 +129,6 @@ public final class ClientListeners implements AutoCloseable {
 
   public List<Bound> bound() {
     return List.copyOf(bound);
-  }
-
-  static InetSocketAddress socketAddress(URI url) {
-    String host = url.getHost();
-    int port = url.getPort() < 0 ? ("https".equals(url.getScheme()) ? 443 : 80) : url.getPort();
-    if (host == null || host.isEmpty() || host.equals("0.0.0.0") || host.equals("[::]")) {
-      return new InetSocketAddress(port);
-    }
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    return new InetSocketAddress(host, port);
   }
 
   @Override

@@ -1,127 +1,40 @@
 package io.cairn.server.metrics;
 
+import io.cairn.server.api.http.HttpListeners;
 import io.cairn.server.api.http.HttpRouter;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelPipeline;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * The listeners of {@code --listen-metrics-urls}: plain HTTP/1.1 servers (TLS for {@code https}
- * URLs) serving only {@code /metrics} and {@code /health}, as etcd's do.
+ * The listeners of {@code --listen-metrics-urls}: {@code /metrics} and {@code /health} only, as
+ * etcd serves them there.
  */
 public final class MetricsListener implements AutoCloseable {
-  private static final int MAX_REQUEST_BYTES = 64 * 1024;
+  private final HttpListeners listeners;
 
-  private final EventLoopGroup group;
-  private final List<Channel> channels = new ArrayList<>();
-  private final List<InetSocketAddress> bound = new ArrayList<>();
-
-  private MetricsListener(EventLoopGroup group) {
-    this.group = group;
+  private MetricsListener(HttpListeners listeners) {
+    this.listeners = listeners;
   }
 
-  /**
-   * Binds every URL. {@code tls} is asked once for the server TLS context when any URL is {@code
-   * https}.
-   *
-   * @throws UncheckedIOException when an address cannot be bound (all are then closed)
-   */
   public static MetricsListener start(
       List<URI> urls, EtcdMetrics metrics, BooleanSupplier healthy, Supplier<SslContext> tls) {
     HttpRouter router = new HttpRouter();
     MetricsEndpoint.register(router, metrics);
     MetricsEndpoint.registerHealth(router, metrics, healthy);
-    MetricsListener l =
-        new MetricsListener(new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()));
-    try {
-      SslContext ssl = null;
-      for (URI url : urls) {
-        boolean secure = "https".equals(url.getScheme());
-        if (secure && ssl == null) {
-          ssl = tls.get();
-        }
-        l.bind(address(url), secure ? ssl : null, router);
-      }
-    } catch (RuntimeException e) {
-      l.close();
-      throw e;
-    }
-    return l;
-  }
-
-  private void bind(InetSocketAddress addr, SslContext ssl, HttpRouter router) {
-    ServerBootstrap b =
-        new ServerBootstrap()
-            .group(group)
-            .channel(NioServerSocketChannel.class)
-            .childHandler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel ch) {
-                    ChannelPipeline p = ch.pipeline();
-                    if (ssl != null) {
-                      p.addLast("tls", ssl.newHandler(ch.alloc()));
-                    }
-                    p.addLast("http-codec", new HttpServerCodec());
-                    p.addLast("http-aggregate", new HttpObjectAggregator(MAX_REQUEST_BYTES));
-                    p.addLast("http-router", router);
-                  }
-                });
-    Channel ch;
-    try {
-      ch = b.bind(addr).sync().channel();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while binding " + addr, e);
-    } catch (Exception e) {
-      throw new UncheckedIOException(
-          "listen tcp " + addr.getHostString() + ":" + addr.getPort() + ": bind: "
-              + e.getMessage(),
-          e instanceof java.io.IOException io ? io : new java.io.IOException(e));
-    }
-    channels.add(ch);
-    bound.add((InetSocketAddress) ch.localAddress());
+    return new MetricsListener(HttpListeners.start(urls, router, tls));
   }
 
   /** The addresses actually bound, in the order of the URLs (port 0 resolved). */
   public List<InetSocketAddress> addresses() {
-    return List.copyOf(bound);
-  }
-
-  static InetSocketAddress address(URI url) {
-    String host = url.getHost();
-    int port = url.getPort() < 0 ? ("https".equals(url.getScheme()) ? 443 : 80) : url.getPort();
-    if (host == null || host.isEmpty() || host.equals("0.0.0.0") || host.equals("[::]")) {
-      return new InetSocketAddress(port);
-    }
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    return new InetSocketAddress(host, port);
+    return listeners.addresses();
   }
 
   @Override
   public void close() {
-    for (Channel ch : channels) {
-      ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-    }
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+    listeners.close();
   }
 }

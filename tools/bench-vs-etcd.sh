@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Measures Cairn and Debian's etcd side by side on this machine with the same load generator
+# (bin/cairn bench): single-member put and range throughput and latency.
+#
+#   bash tools/bench-vs-etcd.sh [total-requests] [clients]
+#
+# Both servers run on loopback with fresh data dirs under a temp dir; the load generator runs
+# once against each in turn, after a warm-up. Results go to stdout as a Markdown table.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+total="${1:-20000}"
+clients="${2:-64}"
+work="$(mktemp -d)"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1]);s.close()'; }
+wait_ready() { for _ in $(seq 1 200); do grep -q "ready to serve client requests" "$1" 2>/dev/null && return 0; sleep 0.1; done; echo "server did not start: $1" >&2; cat "$1" >&2; exit 1; }
+
+start() { # kind name
+  local kind="$1" c p
+  c="$(free_port)"; p="$(free_port)"
+  local flags=(--name "$2" --data-dir "$work/$2" --listen-client-urls "http://127.0.0.1:$c"
+    --advertise-client-urls "http://127.0.0.1:$c" --listen-peer-urls "http://127.0.0.1:$p"
+    --initial-advertise-peer-urls "http://127.0.0.1:$p" --initial-cluster "$2=http://127.0.0.1:$p")
+  if [ "$kind" = cairn ]; then
+    "$root/bin/cairn-server" "${flags[@]}" > "$work/$2.log" 2>&1 &
+  else
+    ETCD_UNSUPPORTED_ARCH="$(dpkg --print-architecture)" etcd "${flags[@]}" > "$work/$2.log" 2>&1 &
+  fi
+  pids+=("$!")
+  wait_ready "$work/$2.log"
+  echo "127.0.0.1:$c"
+}
+
+cairn_ep="$(start cairn cairn1)"
+etcd_ep="$(start etcd etcd1)"
+echo "| server | workload | requests/s | p50 ms | p90 ms | p99 ms |"
+echo "|---|---|---|---|---|---|"
+for ep in "$cairn_ep" "$etcd_ep"; do
+  name=cairn; [ "$ep" = "$etcd_ep" ] && name=etcd
+  "$root/bin/cairn" bench put --endpoints "$ep" --total 5000 --clients "$clients" > /dev/null
+  for mode in put range; do
+    line="$("$root/bin/cairn" bench "$mode" --endpoints "$ep" --total "$total" --clients "$clients")"
+    echo "$line" | python3 -c '
+import re,sys
+l=sys.stdin.read(); name,mode=sys.argv[1],sys.argv[2]
+rps=re.search(r"([0-9.]+) req/s",l).group(1)
+p=re.findall(r"p(?:50|90|99) ([0-9.]+)",l)
+print(f"| {name} | {mode} | {rps} | {p[0]} | {p[1]} | {p[2]} |")' "$name" "$mode"
+  done
+done
