@@ -65,11 +65,7 @@ public final class WatchSessions implements AutoCloseable {
       @Override
       public void onCompleted() {
         closeStream(stream);
-        try {
-          out.onCompleted();
-        } catch (RuntimeException e) {
-          // already cancelled
-        }
+        stream.complete();
       }
     };
   }

@@ -149,7 +149,9 @@ public final class WatchStream {
           break;
         }
         size.decrementAndGet();
-        out.onNext(r);
+        synchronized (out) {
+          out.onNext(r);
+        }
       }
     } catch (RuntimeException e) {
       // The call was cancelled under us; the hub drops this stream when it hears of it.
@@ -169,5 +171,17 @@ public final class WatchStream {
   void close() {
     closed = true;
     outbox.clear();
+  }
+
+  /** Ends the response stream (the client half-closed); never concurrently with a send. */
+  void complete() {
+    close();
+    synchronized (out) {
+      try {
+        out.onCompleted();
+      } catch (RuntimeException e) {
+        // already cancelled
+      }
+    }
   }
 }
