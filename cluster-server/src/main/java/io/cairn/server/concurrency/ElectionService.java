@@ -186,7 +186,7 @@ public final class ElectionService extends ElectionGrpc.ElectionImplBase {
     try {
       rr = ops.server.store().range(Keys.prefixRange(Keys.prefix(request.getName())), 0, 0, false);
     } catch (RuntimeException e) {
-      out.onError(io.cairn.server.api.GrpcErrors.toStatus(e));
+      out.onError(Ops.toClient(e));
       return;
     }
     KeyValue first = Keys.firstCreated(rr.kvs());

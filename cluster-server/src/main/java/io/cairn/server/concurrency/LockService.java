@@ -1,7 +1,6 @@
 package io.cairn.server.concurrency;
 
 import com.google.protobuf.ByteString;
-import io.cairn.server.api.GrpcErrors;
 import io.cairn.server.apply.RequestChecks;
 import io.cairn.server.server.EtcdServer;
 import io.etcd.jetcd.api.DeleteRangeRequest;
@@ -114,14 +113,14 @@ public final class LockService extends LockGrpc.LockImplBase {
     try {
       RequestChecks.checkDelete(DeleteRangeRequest.newBuilder().setKey(request.getKey()).build());
     } catch (RuntimeException e) {
-      out.onError(GrpcErrors.toStatus(e));
+      out.onError(Ops.toClient(e));
       return;
     }
     ops.delete(request.getKey())
         .whenComplete(
             (r, e) -> {
               if (e != null) {
-                out.onError(GrpcErrors.toStatus(e));
+                out.onError(Ops.toClient(e));
               } else {
                 out.onNext(UnlockResponse.newBuilder().setHeader(ops.header(r.getHeader())).build());
                 out.onCompleted();

@@ -1,6 +1,7 @@
 package io.cairn.server.concurrency;
 
 import com.google.protobuf.ByteString;
+import io.cairn.server.api.GrpcErrors;
 import io.cairn.server.apply.Command;
 import io.cairn.server.server.EtcdServer;
 import io.etcd.jetcd.api.Compare;
@@ -129,5 +130,19 @@ final class Ops {
   /** An error etcd's concurrency servers return as a plain Go error: code Unknown. */
   static StatusRuntimeException plain(String message) {
     return Status.UNKNOWN.withDescription(message).asRuntimeException();
+  }
+
+  /**
+   * {@code t} as etcd's concurrency servers send it. They call the member through a client, which
+   * turns the member's gRPC errors into plain Go errors, so every error, etcd's own included
+   * ({@code etcdserver: requested lease not found}), reaches their clients with code Unknown and
+   * the same text.
+   */
+  static StatusRuntimeException toClient(Throwable t) {
+    StatusRuntimeException s = GrpcErrors.toStatus(t);
+    if (s.getStatus().getCode() == Status.Code.UNKNOWN) {
+      return s;
+    }
+    return plain(s.getStatus().getDescription());
   }
 }

@@ -1,6 +1,5 @@
 package io.cairn.server.concurrency;
 
-import io.cairn.server.api.GrpcErrors;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -88,13 +87,13 @@ final class PendingCall<T> {
     return true;
   }
 
-  /** Fails the call with {@code t} mapped to etcd's error; false when it was already over. */
+  /** Fails the call with {@code t} as etcd's concurrency servers send it; false when it was already over. */
   boolean fail(Throwable t) {
     if (!over.compareAndSet(false, true)) {
       return false;
     }
     try {
-      out.onError(GrpcErrors.toStatus(t));
+      out.onError(Ops.toClient(t));
     } catch (RuntimeException e) {
       // The client went away in the same instant.
     }

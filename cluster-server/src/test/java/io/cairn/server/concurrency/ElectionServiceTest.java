@@ -173,12 +173,9 @@ class ElectionServiceTest {
     Recorder<CampaignResponse> second = campaign("e", bl, "b");
     second.stillWaiting(100);
     ByteString key = b("e/" + Long.toHexString(bl));
-    assertThat(m.get(key)).isNotNull();
+    assertThat(m.awaitKey(key, true)).isTrue();
     second.cancel();
-    for (int i = 0; i < 100 && m.get(key) != null; i++) {
-      Thread.sleep(20);
-    }
-    assertThat(m.get(key)).isNull();
+    assertThat(m.awaitKey(key, false)).isTrue();
   }
 
   @Test

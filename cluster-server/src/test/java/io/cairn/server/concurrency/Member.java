@@ -72,6 +72,17 @@ final class Member implements AutoCloseable {
     return kvs.isEmpty() ? null : kvs.get(0);
   }
 
+  /** Waits (5 s) until {@code key} exists or, with {@code present} false, is gone. */
+  boolean awaitKey(ByteString key, boolean present) throws InterruptedException {
+    for (int i = 0; i < 250; i++) {
+      if ((get(key) != null) == present) {
+        return true;
+      }
+      Thread.sleep(20);
+    }
+    return false;
+  }
+
   static <T> T await(CompletableFuture<T> f) {
     try {
       return f.get(10, TimeUnit.SECONDS);
