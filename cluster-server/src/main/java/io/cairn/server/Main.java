@@ -13,6 +13,9 @@ import io.cairn.server.api.http.HealthEndpoints;
 import io.cairn.server.api.http.HttpListeners;
 import io.cairn.server.api.http.HttpRouter;
 import io.cairn.server.api.http.PeerEndpoints;
+import io.cairn.server.concurrency.ElectionService;
+import io.cairn.server.concurrency.LockService;
+import io.cairn.server.concurrency.RevisionPoller;
 import io.cairn.server.config.ConfigException;
 import io.cairn.server.config.ConfigLoader;
 import io.cairn.server.config.LoadResult;
@@ -112,8 +115,11 @@ public final class Main {
     LeaseService lease = new LeaseService(server);
     ClusterService cluster = new ClusterService(server);
     MaintenanceService maintenance = new MaintenanceService(server, server.backgroundExecutor());
+    RevisionPoller concurrencyPoller = new RevisionPoller(server.store());
+    LockService lock = new LockService(server, concurrencyPoller);
+    ElectionService election = new ElectionService(server, concurrencyPoller);
     List<BindableService> services =
-        List.of(kv, watch, lease.withExtras(), cluster, maintenance);
+        List.of(kv, watch, lease.withExtras(), cluster, maintenance, lock, election);
     HttpRouter http = new HttpRouter();
     HealthEndpoints.register(http, server);
     Gateway.register(
