@@ -125,7 +125,8 @@ public final class Main {
     Gateway.register(
         http,
         new GatewayServices(
-            kv, watch, lease, cluster, maintenance, null, lease.withExtras(), null));
+            kv, watch, lease, cluster, maintenance, null, lease.withExtras(), null, lock,
+            election));
     http.addPrefix("/v3/", Gateway.notFound());
     http.addPrefix("/v3beta/", Gateway.notFound());
     MetricsEndpoint.register(http, server.metrics());

@@ -36,7 +36,15 @@ import io.etcd.jetcd.api.LeaseGrpc;
 import io.etcd.jetcd.api.LeaseKeepAliveRequest;
 import io.etcd.jetcd.api.LeaseRevokeRequest;
 import io.etcd.jetcd.api.LeaseTimeToLiveRequest;
+import io.etcd.jetcd.api.CampaignRequest;
+import io.etcd.jetcd.api.ElectionGrpc;
+import io.etcd.jetcd.api.LeaderRequest;
 import io.etcd.jetcd.api.MaintenanceGrpc;
+import io.etcd.jetcd.api.ProclaimRequest;
+import io.etcd.jetcd.api.ResignRequest;
+import io.etcd.jetcd.api.lock.LockGrpc;
+import io.etcd.jetcd.api.lock.LockRequest;
+import io.etcd.jetcd.api.lock.UnlockRequest;
 import io.etcd.jetcd.api.MemberAddRequest;
 import io.etcd.jetcd.api.MemberListRequest;
 import io.etcd.jetcd.api.MemberPromoteRequest;
@@ -175,6 +183,23 @@ public final class Gateway {
         MemberListRequest::newBuilder, ClusterGrpc.ClusterImplBase::memberList);
     unary(r, "cluster/member/promote", cl, ClusterGrpc.getMemberPromoteMethod(),
         MemberPromoteRequest::newBuilder, ClusterGrpc.ClusterImplBase::memberPromote);
+
+    LockGrpc.LockImplBase lk = s.lock();
+    unary(r, "lock/lock", lk, LockGrpc.getLockMethod(), LockRequest::newBuilder,
+        LockGrpc.LockImplBase::lock);
+    unary(r, "lock/unlock", lk, LockGrpc.getUnlockMethod(), UnlockRequest::newBuilder,
+        LockGrpc.LockImplBase::unlock);
+    ElectionGrpc.ElectionImplBase el = s.election();
+    unary(r, "election/campaign", el, ElectionGrpc.getCampaignMethod(),
+        CampaignRequest::newBuilder, ElectionGrpc.ElectionImplBase::campaign);
+    unary(r, "election/proclaim", el, ElectionGrpc.getProclaimMethod(),
+        ProclaimRequest::newBuilder, ElectionGrpc.ElectionImplBase::proclaim);
+    unary(r, "election/leader", el, ElectionGrpc.getLeaderMethod(), LeaderRequest::newBuilder,
+        ElectionGrpc.ElectionImplBase::leader);
+    unary(r, "election/resign", el, ElectionGrpc.getResignMethod(), ResignRequest::newBuilder,
+        ElectionGrpc.ElectionImplBase::resign);
+    serverStream(r, "election/observe", el, ElectionGrpc.getObserveMethod(),
+        LeaderRequest::newBuilder, ElectionGrpc.ElectionImplBase::observe);
 
     MaintenanceGrpc.MaintenanceImplBase m = s.maintenance();
     unary(r, "maintenance/alarm", m, MaintenanceGrpc.getAlarmMethod(), AlarmRequest::newBuilder,

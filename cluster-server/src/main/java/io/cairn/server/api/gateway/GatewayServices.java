@@ -5,7 +5,9 @@ import io.etcd.jetcd.api.ClusterGrpc;
 import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.LeaseGrpc;
 import io.etcd.jetcd.api.MaintenanceGrpc;
+import io.etcd.jetcd.api.ElectionGrpc;
 import io.etcd.jetcd.api.WatchGrpc;
+import io.etcd.jetcd.api.lock.LockGrpc;
 import io.grpc.BindableService;
 
 /**
@@ -26,7 +28,9 @@ public record GatewayServices(
     MaintenanceGrpc.MaintenanceImplBase maintenance,
     AuthGrpc.AuthImplBase auth,
     BindableService leaseBinding,
-    BindableService authBinding) {
+    BindableService authBinding,
+    LockGrpc.LockImplBase lock,
+    ElectionGrpc.ElectionImplBase election) {
 
   /** The services whose extra methods are bound by the services themselves. */
   public GatewayServices(
@@ -36,6 +40,6 @@ public record GatewayServices(
       ClusterGrpc.ClusterImplBase cluster,
       MaintenanceGrpc.MaintenanceImplBase maintenance,
       AuthGrpc.AuthImplBase auth) {
-    this(kv, watch, lease, cluster, maintenance, auth, lease, auth);
+    this(kv, watch, lease, cluster, maintenance, auth, lease, auth, null, null);
   }
 }
