@@ -127,10 +127,10 @@ public final class Lessor {
     return l.ttlSeconds();
   }
 
-  /** Seconds left before {@code l} expires, rounded up as etcd reports them; at least 0. */
+  /** Whole seconds left before {@code l} expires, truncated as etcd reports them; at least 0. */
   public long remainingSeconds(Lease l) {
     long left = l.deadlineNanos() - clock.getAsLong();
-    return left <= 0 ? 0 : (left + 999_999_999L) / 1_000_000_000L;
+    return left <= 0 ? 0 : left / 1_000_000_000L;
   }
 
   /** Leases whose deadline has passed. */

@@ -140,6 +140,7 @@ public final class EtcdServer implements AutoCloseable {
     metrics.mvcc().dbTotalSize().bindLong(backend::fileSizeBytes);
     metrics.mvcc().dbTotalSizeInUse().bindLong(backend::inUseBytes);
     metrics.mvcc().watchers().bindLong(watchHub::watcherCount);
+    metrics.mvcc().watchStreams().bindLong(watchHub::streamCount);
   }
 
   /** A small pool for long background work on behalf of clients (snapshot copies). */

@@ -38,6 +38,8 @@ public final class WatchHub implements AutoCloseable {
   private final Map<ByteString, Set<Watcher>> syncedByKey = new HashMap<>();
   private final Set<Watcher> syncedRanges = new HashSet<>();
   private long lastNotified;
+  private final java.util.concurrent.atomic.AtomicInteger streams =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final Set<Watcher> unsynced = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService catchUp =
       Executors.newSingleThreadScheduledExecutor(
@@ -84,6 +86,19 @@ public final class WatchHub implements AutoCloseable {
       removeSynced(w);
       unsynced.remove(w);
     }
+  }
+
+  /** Open watch streams (clients), as {@code etcd_debugging_mvcc_watch_stream_total} counts. */
+  public int streamCount() {
+    return streams.get();
+  }
+
+  void streamOpened() {
+    streams.incrementAndGet();
+  }
+
+  void streamClosed() {
+    streams.decrementAndGet();
   }
 
   public int watcherCount() {

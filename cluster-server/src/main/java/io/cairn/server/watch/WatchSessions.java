@@ -45,6 +45,7 @@ public final class WatchSessions implements AutoCloseable {
     ServerCallStreamObserver<WatchResponse> out =
         (ServerCallStreamObserver<WatchResponse>) responses;
     WatchStream stream = new WatchStream(out, sender, header, maxResponseBytes);
+    hub.streamOpened();
     out.setOnCancelHandler(() -> closeStream(stream));
     return new StreamObserver<>() {
       @Override
@@ -111,6 +112,10 @@ public final class WatchSessions implements AutoCloseable {
   }
 
   private void closeStream(WatchStream stream) {
+    if (!stream.release()) {
+      return;
+    }
+    hub.streamClosed();
     stream.close();
     for (Watcher w : stream.watchers.values()) {
       hub.remove(w);

@@ -164,6 +164,13 @@ public final class WatchStream {
     }
   }
 
+  private final AtomicBoolean released = new AtomicBoolean();
+
+  /** True exactly once: for whoever releases the stream's watchers. */
+  boolean release() {
+    return released.compareAndSet(false, true);
+  }
+
   boolean isClosed() {
     return closed;
   }
