@@ -1,5 +1,6 @@
 package io.cairn.server.concurrency;
 
+import io.cairn.server.util.DaemonThreads;
 import io.cairn.server.mvcc.MvccStore;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -54,11 +55,7 @@ public final class RevisionPoller implements AutoCloseable {
   private final Queue<Registration> registrations = new ConcurrentLinkedQueue<>();
   private final ScheduledExecutorService thread =
       Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "concurrency-poller");
-            t.setDaemon(true);
-            return t;
-          });
+          DaemonThreads.named("concurrency-poller"));
 
   /** A poller over {@code store} that looks every {@value #DEFAULT_INTERVAL_MILLIS} ms. */
   public RevisionPoller(MvccStore store) {

@@ -1,5 +1,6 @@
 package io.cairn.server.mvcc;
 
+import io.cairn.server.util.DaemonThreads;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.cairn.server.storage.Backend;
@@ -35,11 +36,7 @@ public final class MvccStore implements RangeReader, AutoCloseable {
   private final KeyIndex index = new KeyIndex();
   private final ExecutorService compactor =
       Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "mvcc-compactor");
-            t.setDaemon(true);
-            return t;
-          });
+          DaemonThreads.named("mvcc-compactor"));
 
   private volatile long currentRevision;
   private volatile long compactRevision;

@@ -1,5 +1,6 @@
 package io.cairn.server.server;
 
+import io.cairn.server.util.DaemonThreads;
 import io.cairn.server.alarm.Alarms;
 import io.cairn.server.apply.Command;
 import io.cairn.server.apply.KvApplier;
@@ -54,11 +55,7 @@ public final class EtcdServer implements AutoCloseable {
   private final ExecutorService background =
       Executors.newFixedThreadPool(
           2,
-          r -> {
-            Thread t = new Thread(r, "background");
-            t.setDaemon(true);
-            return t;
-          });
+          DaemonThreads.named("background"));
 
   private EtcdServer(ServerConfig config, Runnable onFatal) {
     this.config = config;
@@ -75,11 +72,7 @@ public final class EtcdServer implements AutoCloseable {
     this.responder =
         Executors.newFixedThreadPool(
             2,
-            r -> {
-              Thread t = new Thread(r, "responder");
-              t.setDaemon(true);
-              return t;
-            });
+            DaemonThreads.named("responder"));
     // Named databases are opened before any transaction: LMDB refuses to open one while this
     // thread holds a read transaction.
     backend.openDb(Schema.LEASE);

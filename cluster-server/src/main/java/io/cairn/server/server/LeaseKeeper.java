@@ -1,5 +1,6 @@
 package io.cairn.server.server;
 
+import io.cairn.server.util.DaemonThreads;
 import io.cairn.server.apply.Command;
 import io.cairn.server.lease.Lease;
 import io.cairn.server.lease.Lessor;
@@ -27,11 +28,7 @@ final class LeaseKeeper implements AutoCloseable {
   private final Set<Long> revoking = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "lease-expiry");
-            t.setDaemon(true);
-            return t;
-          });
+          DaemonThreads.named("lease-expiry"));
   private final long idPrefix;
   private long lastId;
 

@@ -111,14 +111,14 @@ public final class Backend implements AutoCloseable {
     return d;
   }
 
-  /** A read transaction that holds back defragmentation until it is closed. */
-  public final class Read implements AutoCloseable {
+  /** A transaction that holds back defragmentation until it is closed. */
+  public abstract class Scope implements AutoCloseable {
     private final Txn<byte[]> txn;
 
-    private Read() {
+    private Scope(boolean write) {
       gate.enter();
       try {
-        txn = env.txnRead();
+        txn = write ? env.txnWrite() : env.txnRead();
       } catch (RuntimeException e) {
         gate.exit();
         throw e;
@@ -139,36 +139,22 @@ public final class Backend implements AutoCloseable {
     }
   }
 
-  /** A write transaction that holds back defragmentation until it is closed. */
-  public final class Write implements AutoCloseable {
-    private final Txn<byte[]> txn;
-
-    private Write() {
-      gate.enter();
-      try {
-        txn = env.txnWrite();
-      } catch (RuntimeException e) {
-        gate.exit();
-        throw e;
-      }
+  /** A read transaction. */
+  public final class Read extends Scope {
+    private Read() {
+      super(false);
     }
+  }
 
-    public Txn<byte[]> txn() {
-      return txn;
+  /** A write transaction. */
+  public final class Write extends Scope {
+    private Write() {
+      super(true);
     }
 
     /** Commits; LMDB fsyncs before returning. */
     public void commit() {
-      txn.commit();
-    }
-
-    @Override
-    public void close() {
-      try {
-        txn.close();
-      } finally {
-        gate.exit();
-      }
+      txn().commit();
     }
   }
 

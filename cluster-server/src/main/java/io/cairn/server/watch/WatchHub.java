@@ -1,5 +1,6 @@
 package io.cairn.server.watch;
 
+import io.cairn.server.util.DaemonThreads;
 import com.google.protobuf.ByteString;
 import io.cairn.server.mvcc.History;
 import io.cairn.server.mvcc.MvccException;
@@ -43,11 +44,7 @@ public final class WatchHub implements AutoCloseable {
   private final Set<Watcher> unsynced = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService catchUp =
       Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "watch-catch-up");
-            t.setDaemon(true);
-            return t;
-          });
+          DaemonThreads.named("watch-catch-up"));
 
   public WatchHub(MvccStore store, long progressIntervalMillis) {
     this.store = store;

@@ -1,5 +1,6 @@
 package io.cairn.server.watch;
 
+import io.cairn.server.util.DaemonThreads;
 import io.cairn.server.mvcc.KeyRange;
 import io.etcd.jetcd.api.ResponseHeader;
 import io.etcd.jetcd.api.WatchCreateRequest;
@@ -28,11 +29,7 @@ public final class WatchSessions implements AutoCloseable {
   private final ExecutorService sender =
       Executors.newFixedThreadPool(
           2,
-          r -> {
-            Thread t = new Thread(r, "watch-sender");
-            t.setDaemon(true);
-            return t;
-          });
+          DaemonThreads.named("watch-sender"));
 
   public WatchSessions(WatchHub hub, LongFunction<ResponseHeader> header, long maxResponseBytes) {
     this.hub = hub;
