@@ -5,7 +5,8 @@
 #   bash tools/bench-vs-etcd.sh [total-requests] [clients]
 #
 # Both servers run on loopback with fresh data dirs under a temp dir; the load generator runs
-# once against each in turn, after a warm-up. Results go to stdout as a Markdown table.
+# once against each in turn, after a warm-up. Then the watch fan-out bench (100 watchers on a
+# prefix, puts under it) runs against each. Results go to stdout as Markdown tables.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 total="${1:-20000}"
@@ -50,4 +51,22 @@ rps=re.search(r"([0-9.]+) req/s",l).group(1)
 p=re.findall(r"p(?:50|90|99) ([0-9.]+)",l)
 print(f"| {name} | {mode} | {rps} | {p[0]} | {p[1]} | {p[2]} |")' "$name" "$mode"
   done
+done
+
+# Watch fan-out: the bench lives with the integration tests (io.cairn.server.it.WatchBench).
+(cd "$root" && mvn -B -q -o -pl cluster-server test-compile dependency:build-classpath \
+  -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test >&2)
+cp="$root/cluster-server/target/test-classes:$root/cluster-server/target/classes:$(cat "$root/cluster-server/target/test-classpath.txt")"
+echo
+echo "| server | watchers | keys | events/s delivered | puts/s | delay p50 ms | delay p99 ms |"
+echo "|---|---|---|---|---|---|---|"
+for ep in "$cairn_ep" "$etcd_ep"; do
+  name=cairn; [ "$ep" = "$etcd_ep" ] && name=etcd
+  line="$(java -cp "$cp" io.cairn.server.it.WatchBench --endpoints="http://$ep" --keys=10000 \
+    --concurrency=64 --watchers=100 2>/dev/null | tail -1)"
+  echo "$line" | python3 -c '
+import re,sys
+l=sys.stdin.read(); name=sys.argv[1]
+v={k: re.search(k+r"=([0-9.]+)",l).group(1) for k in ("watchers","keys","events_per_s","puts_per_s","p50","p99")}
+print("| %s | %s | %s | %s | %s | %s | %s |" % (name, v["watchers"], v["keys"], v["events_per_s"], v["puts_per_s"], v["p50"], v["p99"]))' "$name"
 done
