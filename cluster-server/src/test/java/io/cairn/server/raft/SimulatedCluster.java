@@ -30,6 +30,9 @@ final class SimulatedCluster {
   final SplittableRandom rnd;
   final int initialSize;
   final int maxId;
+  final boolean preVote;
+  final boolean checkQuorum;
+  final long maxMsgSize;
   final TreeMap<Long, SimNode> nodes = new TreeMap<>();
   final Set<Long> everRemoved = new HashSet<>();
   final List<Envelope> inflight = new ArrayList<>();
@@ -98,7 +101,7 @@ final class SimulatedCluster {
       }
       RaftConfig cfg =
           new RaftConfig(
-                  id, ELECTION_TICKS, 1, true, true, 4, 64, 0,
+                  id, ELECTION_TICKS, 1, preVote, checkQuorum, 4, maxMsgSize, 0,
                   new SplittableRandom(seed * 31 + id * 1_000_003L + incarnation))
               .withApplied(appliedIndex);
       raft = new RaftNode(cfg, storage);
@@ -120,6 +123,12 @@ final class SimulatedCluster {
     this.rnd = new SplittableRandom(seed);
     this.initialSize = size;
     this.maxId = size + 2;
+    this.preVote = rnd.nextInt(4) != 0;
+    this.checkQuorum = rnd.nextInt(4) != 0;
+    // One entry per append half of the time: batching hides interleavings (figure 8 needs an
+    // old-term entry to be acknowledged without the new leader's first entry).
+    this.maxMsgSize = rnd.nextBoolean() ? 1 : 64;
+    chooseProfile();
     Set<Long> voters = new HashSet<>();
     for (long id = 1; id <= size; id++) {
       voters.add(id);
@@ -141,36 +150,74 @@ final class SimulatedCluster {
 
   // ------------------------------------------------------------------ random steps
 
+  /** Operations of a random step, with base weights; each run scales the disruptive ones. */
+  enum Op {
+    DELIVER(380),
+    TICK(250),
+    PROPOSE(120),
+    DROP(30),
+    DUPLICATE(20),
+    PARTITION(15),
+    HEAL(8),
+    CRASH(15),
+    RESTART(25),
+    CONF_CHANGE(15),
+    TRANSFER(15),
+    READ_INDEX(70),
+    COMPACT(30),
+    DELIVER_BURST(50);
+
+    final int weight;
+
+    Op(int weight) {
+      this.weight = weight;
+    }
+  }
+
+  private int[] weights;
+  private int totalWeight;
+
+  /** Varies chaos per run: some runs are calm, some are mostly partitions, crashes or drops. */
+  private void chooseProfile() {
+    weights = new int[Op.values().length];
+    int[] scale = {0, 1, 1, 3, 6};
+    for (Op op : Op.values()) {
+      int w = op.weight;
+      switch (op) {
+        case DROP, DUPLICATE, PARTITION, CRASH, TRANSFER, CONF_CHANGE, COMPACT ->
+            w = op.weight * scale[rnd.nextInt(scale.length)];
+        default -> {}
+      }
+      weights[op.ordinal()] = w;
+      totalWeight += w;
+    }
+  }
+
   void randomStep() {
-    int r = rnd.nextInt(1000);
-    if (r < 380) {
-      deliverSome(1 + rnd.nextInt(4));
-    } else if (r < 560) {
-      tickAll();
-    } else if (r < 680) {
-      proposeSomewhere();
-    } else if (r < 710) {
-      dropOne();
-    } else if (r < 730) {
-      duplicateOne();
-    } else if (r < 745) {
-      randomPartition();
-    } else if (r < 775) {
-      heal();
-    } else if (r < 787) {
-      crashOne();
-    } else if (r < 820) {
-      restartOne();
-    } else if (r < 835) {
-      confChange();
-    } else if (r < 850) {
-      transfer();
-    } else if (r < 920) {
-      readIndex();
-    } else if (r < 950) {
-      compactOne();
-    } else {
-      deliverSome(8);
+    int r = rnd.nextInt(totalWeight);
+    Op op = Op.DELIVER;
+    for (Op o : Op.values()) {
+      r -= weights[o.ordinal()];
+      if (r < 0) {
+        op = o;
+        break;
+      }
+    }
+    switch (op) {
+      case DELIVER -> deliverSome(1 + rnd.nextInt(4));
+      case TICK -> tickAll();
+      case PROPOSE -> proposeSomewhere();
+      case DROP -> dropOne();
+      case DUPLICATE -> duplicateOne();
+      case PARTITION -> randomPartition();
+      case HEAL -> heal();
+      case CRASH -> crashOne();
+      case RESTART -> restartOne();
+      case CONF_CHANGE -> confChange();
+      case TRANSFER -> transfer();
+      case READ_INDEX -> readIndex();
+      case COMPACT -> compactOne();
+      case DELIVER_BURST -> deliverSome(8);
     }
     processAllReadies();
     checkInvariants();
@@ -538,6 +585,9 @@ final class SimulatedCluster {
     long[] seen = applied.putIfAbsent(e.index(), mine);
     if (seen == null) {
       stats.commits++;
+      if (e.type() == EntryType.CONF_CHANGE) {
+        stats.confChanges++;
+      }
     } else {
       check(seen[0] == mine[0] && seen[1] == mine[1],
           "node " + n.id + " applied a different entry at " + e.index());
@@ -692,6 +742,8 @@ final class SimulatedCluster {
       }
       b.append(" applied=").append(n.appliedIndex).append('\n');
     }
+    b.append("  preVote=").append(preVote).append(" checkQuorum=").append(checkQuorum)
+        .append(" weights=").append(Arrays.toString(weights)).append('\n');
     b.append("  last events:\n");
     for (String s : trace) {
       b.append("    ").append(s).append('\n');

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
  * changes; leader transfers; ReadIndex; compaction and snapshot installs. Safety invariants are
  * checked after every step; after the random phase the cluster is healed and must make progress.
  *
- * <p>Sizing: {@code -Dsim.runs=N} (default 300), {@code -Dsim.steps=N} (default 300). Replay one
+ * <p>Sizing: {@code -Dsim.runs=N} (default 1000), {@code -Dsim.steps=N} (default 1000). Replay one
  * failure with {@code -Dsim.seed=N} (the failure message prints it, with the cluster size).
  *
  * <p>Bugs the simulation found (seed, size: reproduction):
@@ -28,8 +28,8 @@ class SimulationTest {
   @Test
   void randomClustersStaySafeAndMakeProgressAfterHealing() {
     String only = System.getProperty("sim.seed");
-    int runs = Integer.getInteger("sim.runs", 300);
-    int steps = Integer.getInteger("sim.steps", 300);
+    int runs = Integer.getInteger("sim.runs", 1000);
+    int steps = Integer.getInteger("sim.steps", 1000);
     long start = System.nanoTime();
     SimulatedCluster.Stats total = new SimulatedCluster.Stats();
     if (only != null) {
