@@ -37,6 +37,24 @@ public record ConfChange(Type type, long nodeId, byte[] context) {
     return new ConfChange(Type.PROMOTE_LEARNER, id, null);
   }
 
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ConfChange c
+        && c.type == type
+        && c.nodeId == nodeId
+        && java.util.Arrays.equals(c.context, context);
+  }
+
+  @Override
+  public int hashCode() {
+    return type.hashCode() * 31 + Long.hashCode(nodeId);
+  }
+
+  @Override
+  public String toString() {
+    return type + " " + nodeId;
+  }
+
   public byte[] encode() {
     return ByteBuffer.allocate(1 + 8 + context.length)
         .put((byte) type.ordinal())

@@ -582,6 +582,7 @@ final class Raft {
 
   ConfState applyConfChange(ConfChange cc) {
     ConfState cs = cc.applyTo(prs.config);
+    java.util.Set<Long> before = new java.util.HashSet<>(prs.progress.keySet());
     prs.applyConfig(cs, log.lastIndex() + 1);
     Progress self = prs.progress.get(id);
     if (self == null || self.learner) {
@@ -601,7 +602,8 @@ final class Raft {
     } else {
       for (long peer : prs.progress.keySet()) {
         if (peer != id) {
-          maybeSendAppend(peer, false);
+          // Probe a new member right away rather than at the next heartbeat.
+          maybeSendAppend(peer, !before.contains(peer));
         }
       }
     }
