@@ -82,6 +82,10 @@ public final class RaftNode {
    * @throws ProposalDroppedException NO_LEADER when no leader is known
    */
   public void readIndex(byte[] context) {
+    if (context == null || context.length == 0) {
+      // Heartbeats without a context are plain heartbeats; an empty one could not be matched.
+      throw new IllegalArgumentException("read context must not be empty");
+    }
     raft.step(Message.builder(MessageType.READ_INDEX).context(context).build());
   }
 

@@ -165,7 +165,8 @@ final class SimulatedCluster {
     TRANSFER(15),
     READ_INDEX(70),
     COMPACT(30),
-    DELIVER_BURST(50);
+    DELIVER_BURST(50),
+    CAMPAIGN(8);
 
     final int weight;
 
@@ -184,7 +185,7 @@ final class SimulatedCluster {
     for (Op op : Op.values()) {
       int w = op.weight;
       switch (op) {
-        case DROP, DUPLICATE, PARTITION, CRASH, TRANSFER, CONF_CHANGE, COMPACT ->
+        case DROP, DUPLICATE, PARTITION, CRASH, TRANSFER, CONF_CHANGE, COMPACT, CAMPAIGN ->
             w = op.weight * scale[rnd.nextInt(scale.length)];
         default -> {}
       }
@@ -218,6 +219,13 @@ final class SimulatedCluster {
       case READ_INDEX -> readIndex();
       case COMPACT -> compactOne();
       case DELIVER_BURST -> deliverSome(8);
+      case CAMPAIGN -> {
+        SimNode n = randomNode(true);
+        if (n != null) {
+          log("campaign " + n.id);
+          n.raft.campaign();
+        }
+      }
     }
     processAllReadies();
     checkInvariants();
