@@ -27,15 +27,15 @@ final class CandidateBehavior implements RoleBehavior {
       }
       case APP -> {
         r.becomeFollower(m.term(), m.from());
-        r.handleAppend(m);
+        FollowerBehavior.handleAppend(r, m);
       }
       case HEARTBEAT -> {
         r.becomeFollower(m.term(), m.from());
-        r.handleHeartbeat(m);
+        FollowerBehavior.handleHeartbeat(r, m);
       }
       case SNAP -> {
         r.becomeFollower(m.term(), m.from());
-        r.handleSnapshot(m);
+        FollowerBehavior.handleSnapshot(r, m);
       }
       default -> {
         if (m.type() != myResponse) {
@@ -47,7 +47,7 @@ final class CandidateBehavior implements RoleBehavior {
               r.campaign(false, false);
             } else {
               r.becomeLeader();
-              r.bcastAppend();
+              Replication.bcastAppend(r);
             }
           }
           case LOST -> r.becomeFollower(r.term, 0);

@@ -21,12 +21,12 @@ final class LeaderBehavior implements RoleBehavior {
     switch (m.type()) {
       case PROP -> propose(r, m);
       case READ_INDEX -> {
-        if (!r.committedEntryInCurrentTerm()) {
+        if (!ReadIndexFlow.committedEntryInCurrentTerm(r)) {
           // Our commit index may lag entries committed by earlier leaders until we commit one of
           // our own (thesis §6.4 step 1), so the request waits.
           r.pendingReadIndex.add(m);
         } else {
-          r.startReadIndex(m);
+          ReadIndexFlow.startReadIndex(r, m);
         }
       }
       case TRANSFER_LEADER -> transfer(r, m.from());
@@ -55,11 +55,11 @@ final class LeaderBehavior implements RoleBehavior {
       }
       ccIndex = r.log.lastIndex() + i + 1;
     }
-    r.appendEntries(m.entries());
+    Replication.appendEntries(r, m.entries());
     if (ccIndex != 0) {
       r.pendingConfIndex = ccIndex;
     }
-    r.bcastAppend();
+    Replication.bcastAppend(r);
   }
 
   private static void transfer(Raft r, long target) {
@@ -74,9 +74,9 @@ final class LeaderBehavior implements RoleBehavior {
     // The transfer gets one election timeout to finish before it is abandoned.
     r.electionElapsed = 0;
     if (pr.match == r.log.lastIndex()) {
-      r.sendTimeoutNow(target);
+      Replication.sendTimeoutNow(r, target);
     } else {
-      r.maybeSendAppend(target, true);
+      Replication.maybeSendAppend(r, target, true);
     }
   }
 
@@ -122,7 +122,7 @@ final class LeaderBehavior implements RoleBehavior {
         if (pr.state == ProgressState.REPLICATE) {
           pr.becomeProbe();
         }
-        r.maybeSendAppend(m.from(), true);
+        Replication.maybeSendAppend(r, m.from(), true);
       }
       return;
     }
@@ -141,17 +141,17 @@ final class LeaderBehavior implements RoleBehavior {
       }
       case REPLICATE -> pr.inflights.freeLE(m.index());
     }
-    if (r.maybeCommit()) {
-      r.bcastAppend();
+    if (Replication.maybeCommit(r)) {
+      Replication.bcastAppend(r);
     } else if (wasPaused) {
-      r.maybeSendAppend(m.from(), true);
+      Replication.maybeSendAppend(r, m.from(), true);
     }
     // Fill the window while there are entries to send.
-    while (r.maybeSendAppend(m.from(), false)) {
+    while (Replication.maybeSendAppend(r, m.from(), false)) {
       // keep sending
     }
     if (m.from() == r.leadTransferee && pr.match == r.log.lastIndex()) {
-      r.sendTimeoutNow(m.from());
+      Replication.sendTimeoutNow(r, m.from());
     }
   }
 
@@ -162,7 +162,7 @@ final class LeaderBehavior implements RoleBehavior {
       pr.inflights.freeFirstOne();
     }
     if (pr.match < r.log.lastIndex()) {
-      r.maybeSendAppend(m.from(), true);
+      Replication.maybeSendAppend(r, m.from(), true);
     }
     if (m.context().length == 0) {
       return;
@@ -172,7 +172,7 @@ final class LeaderBehavior implements RoleBehavior {
       return;
     }
     for (ReadOnly.Pending p : r.readOnly.advance(m.context())) {
-      r.respondReadIndex(p.request, p.index);
+      ReadIndexFlow.respondReadIndex(r, p.request, p.index);
     }
   }
 }

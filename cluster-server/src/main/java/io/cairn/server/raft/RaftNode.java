@@ -109,7 +109,7 @@ public final class RaftNode {
 
   /** Applies a committed conf-change entry's change; returns the resulting membership. */
   public ConfState applyConfChange(ConfChange cc) {
-    return raft.applyConfChange(cc);
+    return Membership.applyConfChange(raft, cc);
   }
 
   public boolean hasReady() {
@@ -178,7 +178,7 @@ public final class RaftNode {
       Entry last = rd.committedEntries().get(rd.committedEntries().size() - 1);
       raft.log.appliedTo(last.index());
       if (raft.role == Role.LEADER) {
-        raft.reduceUncommittedSize(rd.committedEntries());
+        Replication.reduceUncommittedSize(raft, rd.committedEntries());
       }
     }
   }

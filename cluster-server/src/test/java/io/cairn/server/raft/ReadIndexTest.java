@@ -77,7 +77,7 @@ class ReadIndexTest {
     assertThat(r.readOnly.size()).isZero();
 
     c.heal();
-    r.bcastAppend();
+    Replication.bcastAppend(r);
     c.stabilize();
     c.tick(2, 1);
     c.stabilize();

@@ -36,7 +36,7 @@ class ReplicationTest {
     Raft leader = c.raft(1);
     leader.becomeCandidate();
     leader.becomeLeader(); // term 8; appends an empty entry at index 11
-    leader.bcastAppend();
+    Replication.bcastAppend(leader);
 
     List<String> transcript = c.stabilize();
 
@@ -104,7 +104,7 @@ class ReplicationTest {
     c.stabilize();
     c.heal();
     c.raft(1).prs.progress.get(2L).becomeProbe();
-    c.raft(1).maybeSendAppend(2, true);
+    Replication.maybeSendAppend(c.raft(1), 2, true);
     List<String> t = c.stabilize();
     assertThat(t).anySatisfy(l -> assertThat(l).contains("entries=[2/3[5b], 2/4[5b]]"));
     assertThat(c.appliedData.get(2L)).containsExactly("abcd0", "abcd1", "abcd2", "abcd3", "abcd4", "abcd5");

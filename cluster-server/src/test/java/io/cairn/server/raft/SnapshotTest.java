@@ -68,7 +68,7 @@ class SnapshotTest {
     // Simulate a commit index lagging behind (e.g. the heartbeat carrying it was lost).
     f.log.committed = 1;
     f.log.applied = 1;
-    assertThat(f.restore(s)).isFalse();
+    assertThat(FollowerBehavior.restore(f, s)).isFalse();
     assertThat(f.log.committed).isEqualTo(last);
     assertThat(f.log.hasPendingSnapshot()).isFalse();
   }
