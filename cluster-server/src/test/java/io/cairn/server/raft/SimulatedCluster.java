@@ -37,6 +37,7 @@ final class SimulatedCluster {
   final Set<Long> everRemoved = new HashSet<>();
   final List<Envelope> inflight = new ArrayList<>();
   Set<Long> partition; // one side of a split; null when healed
+  final Set<List<Long>> oneWay = new HashSet<>(); // asymmetric link failures (from, to)
   long time;
   long nextData = 1;
   long nextRead = 1;
@@ -68,6 +69,7 @@ final class SimulatedCluster {
     int readsServed;
     int reads;
     int partitions;
+    int maxTicksToProgress;
   }
 
   final class SimNode {
@@ -166,7 +168,9 @@ final class SimulatedCluster {
     READ_INDEX(70),
     COMPACT(30),
     DELIVER_BURST(50),
-    CAMPAIGN(8);
+    CAMPAIGN(8),
+    TICK_ONE(40),
+    CUT_ONE_WAY(8);
 
     final int weight;
 
@@ -185,7 +189,8 @@ final class SimulatedCluster {
     for (Op op : Op.values()) {
       int w = op.weight;
       switch (op) {
-        case DROP, DUPLICATE, PARTITION, CRASH, TRANSFER, CONF_CHANGE, COMPACT, CAMPAIGN ->
+        case DROP, DUPLICATE, PARTITION, CRASH, TRANSFER, CONF_CHANGE, COMPACT, CAMPAIGN, TICK_ONE,
+            CUT_ONE_WAY ->
             w = op.weight * scale[rnd.nextInt(scale.length)];
         default -> {}
       }
@@ -219,6 +224,21 @@ final class SimulatedCluster {
       case READ_INDEX -> readIndex();
       case COMPACT -> compactOne();
       case DELIVER_BURST -> deliverSome(8);
+      case TICK_ONE -> {
+        // Clock skew: one node's timer runs ahead.
+        SimNode n = randomNode(true);
+        if (n != null) {
+          n.raft.tick();
+        }
+      }
+      case CUT_ONE_WAY -> {
+        long a = 1 + rnd.nextInt(maxId);
+        long b = 1 + rnd.nextInt(maxId);
+        if (a != b) {
+          oneWay.add(List.of(a, b));
+          log("cut " + a + " -> " + b);
+        }
+      }
       case CAMPAIGN -> {
         SimNode n = randomNode(true);
         if (n != null) {
@@ -263,7 +283,8 @@ final class SimulatedCluster {
   }
 
   boolean cut(long a, long b) {
-    return partition != null && partition.contains(a) != partition.contains(b);
+    return (partition != null && partition.contains(a) != partition.contains(b))
+        || oneWay.contains(List.of(a, b));
   }
 
   void deliver(Message m) {
@@ -329,6 +350,7 @@ final class SimulatedCluster {
       log("heal");
     }
     partition = null;
+    oneWay.clear();
   }
 
   SimNode randomNode(boolean up) {

@@ -43,10 +43,11 @@ class SimulationTest {
     long ms = (System.nanoTime() - start) / 1_000_000;
     System.out.printf(
         "simulation: %d runs x %d steps in %d ms; elections=%d commits=%d crashes=%d"
-            + " tornPersists=%d snapshots=%d confChanges=%d reads=%d/%d partitions=%d%n",
+            + " tornPersists=%d snapshots=%d confChanges=%d reads=%d/%d partitions=%d"
+            + " maxTicksToProgressAfterHeal=%d%n",
         only != null ? 1 : runs, steps, ms, total.elections, total.commits, total.crashes,
         total.midPersistCrashes, total.snapshotsSent, total.confChanges, total.readsServed,
-        total.reads, total.partitions);
+        total.reads, total.partitions, total.maxTicksToProgress);
     assertThat(total.commits).isPositive();
   }
 
@@ -62,7 +63,8 @@ class SimulationTest {
         c.randomStep();
       }
       step = -1;
-      c.requireProgress(LIVENESS_TICKS);
+      int ticks = c.requireProgress(LIVENESS_TICKS);
+      total.maxTicksToProgress = Math.max(total.maxTicksToProgress, ticks);
     } catch (Throwable t) {
       throw new AssertionError(
           "simulation failed: -Dsim.seed=" + seed + " (size " + size + ", "
