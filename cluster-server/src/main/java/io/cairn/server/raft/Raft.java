@@ -7,9 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The consensus state machine shared by all roles: terms and votes, role transitions, elections,
- * and the send paths. Role-specific message handling lives in the {@link RoleBehavior}s. Pure:
- * output accumulates in {@link #msgs} and {@link #readStates} for the driver to collect.
+ * The consensus state shared by all roles: terms and votes, role transitions, elections, the
+ * term rules every message passes through, and the send path. Role-specific handling lives in the
+ * {@link RoleBehavior}s; the leader's machinery in {@link Replication}, {@link ReadIndexFlow} and
+ * {@link Membership}. Pure: output accumulates in {@link #msgs} and {@link #readStates} for the
+ * driver to collect.
  */
 final class Raft {
   /** Vote context marking an election started by leader transfer: it overrides leader leases. */

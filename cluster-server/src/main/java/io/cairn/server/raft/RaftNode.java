@@ -99,10 +99,15 @@ public final class RaftNode {
     raft.hup(false);
   }
 
+  /** The transport could not deliver to {@code id}; the leader stops streaming optimistically. */
   public void reportUnreachable(long id) {
     raft.step(Message.builder(MessageType.UNREACHABLE).from(id).build());
   }
 
+  /**
+   * Outcome of streaming a snapshot to a follower. Must be called on failure: the leader sends
+   * nothing else to that follower until it hears the outcome (or the follower's answer).
+   */
   public void reportSnapshot(long id, boolean ok) {
     raft.step(Message.builder(MessageType.SNAP_STATUS).from(id).reject(!ok).build());
   }

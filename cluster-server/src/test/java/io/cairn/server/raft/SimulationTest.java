@@ -16,6 +16,11 @@ import org.junit.jupiter.api.Test;
  * <p>Bugs the simulation found (seed, size: reproduction):
  *
  * <ul>
+ *   <li>seed 37, size 3: a snapshot message was dropped and nobody told the leader, which kept the
+ *       follower in SNAPSHOT state forever (no progress after healing). The core relies on the
+ *       driver reporting failed snapshot streams; the simulated transport now calls {@code
+ *       reportSnapshot(id, false)} for every snapshot it loses, and {@link
+ *       RaftNode#reportSnapshot} documents the obligation.
  *   <li>seed 84, size 5: a member added later replayed the log from index 1, never saw the
  *       founding membership (kept only as local state) and elected itself as sole voter.
  *       Fixed: {@link MemoryStorage#bootstrap} records the founding membership as a snapshot at
