@@ -45,6 +45,34 @@ class PreVoteAndCheckQuorumTest {
   }
 
   @Test
+  void rejoiningNodesPreVoteIsIgnoredUnderTheLeaseAndTheNextHeartbeatReclaimsIt() {
+    ScriptedCluster c = withLeader1(new ScriptedCluster(3));
+    c.isolate(3);
+    c.electionTimeout(3);
+    assertThat(c.stabilize())
+        .containsExactly(
+            "3->1 PRE_VOTE t3 logTerm=2 index=2 (dropped)",
+            "3->2 PRE_VOTE t3 logTerm=2 index=2 (dropped)");
+    c.heal();
+    c.electionTimeout(3);
+    // Delivered, but both voters heard from leader 1 within the election timeout: no answer.
+    assertThat(c.stabilize())
+        .containsExactly(
+            "3->1 PRE_VOTE t3 logTerm=2 index=2",
+            "3->2 PRE_VOTE t3 logTerm=2 index=2");
+    c.tick(1, 1);
+    assertThat(c.stabilize())
+        .containsExactly(
+            "1->2 HEARTBEAT t2 commit=2",
+            "1->3 HEARTBEAT t2 commit=2",
+            "2->1 HEARTBEAT_RESP t2",
+            "3->1 HEARTBEAT_RESP t2");
+    assertThat(c.raft(3).role).isEqualTo(Role.FOLLOWER);
+    assertThat(c.raft(3).leader).isEqualTo(1);
+    assertThat(c.raft(3).term).isEqualTo(2);
+  }
+
+  @Test
   void withoutPreVoteARejoiningNodeInflatesTermsAndDeposesTheLeader() {
     ScriptedCluster c =
         withLeader1(new ScriptedCluster(3, cfg -> cfg.withPreVote(false).withCheckQuorum(false)));
