@@ -70,6 +70,7 @@ final class SimulatedCluster {
     int reads;
     int partitions;
     int maxTicksToProgress;
+    int readsRefused;
   }
 
   final class SimNode {
@@ -160,7 +161,7 @@ final class SimulatedCluster {
     DROP(30),
     DUPLICATE(20),
     PARTITION(15),
-    HEAL(8),
+    HEAL(25),
     CRASH(15),
     RESTART(25),
     CONF_CHANGE(15),
@@ -170,7 +171,7 @@ final class SimulatedCluster {
     DELIVER_BURST(50),
     CAMPAIGN(8),
     TICK_ONE(40),
-    CUT_ONE_WAY(8);
+    CUT_ONE_WAY(4);
 
     final int weight;
 
@@ -181,6 +182,9 @@ final class SimulatedCluster {
 
   private int[] weights;
   private int totalWeight;
+  private int[] calmWeights;
+  private int calmTotal;
+  private int stepCount;
 
   /** Varies chaos per run: some runs are calm, some are mostly partitions, crashes or drops. */
   private void chooseProfile() {
@@ -195,15 +199,34 @@ final class SimulatedCluster {
         default -> {}
       }
       weights[op.ordinal()] = w;
+    }
+    // Crash-heavy runs restart nodes proportionally faster, so most nodes are usually up.
+    weights[Op.RESTART.ordinal()] += 2 * weights[Op.CRASH.ordinal()];
+    for (int w : weights) {
       totalWeight += w;
+    }
+    // Every third stretch of 100 steps is calm: no new faults, so the cluster recovers and commits
+    // (and the next chaotic stretch starts from interesting, divergent-but-busy states).
+    calmWeights = new int[Op.values().length];
+    for (Op op : Op.values()) {
+      calmWeights[op.ordinal()] =
+          switch (op) {
+            case DROP, DUPLICATE, PARTITION, CRASH, CUT_ONE_WAY, CAMPAIGN, TICK_ONE -> 0;
+            case HEAL -> 20;
+            case RESTART -> 60;
+            default -> op.weight;
+          };
+      calmTotal += calmWeights[op.ordinal()];
     }
   }
 
   void randomStep() {
-    int r = rnd.nextInt(totalWeight);
+    boolean calm = (stepCount++ / 100) % 3 == 2;
+    int[] w = calm ? calmWeights : weights;
+    int r = rnd.nextInt(calm ? calmTotal : totalWeight);
     Op op = Op.DELIVER;
     for (Op o : Op.values()) {
-      r -= weights[o.ordinal()];
+      r -= w[o.ordinal()];
       if (r < 0) {
         op = o;
         break;
@@ -211,7 +234,12 @@ final class SimulatedCluster {
     }
     switch (op) {
       case DELIVER -> deliverSome(1 + rnd.nextInt(4));
-      case TICK -> tickAll();
+      case TICK -> {
+        tickAll();
+        // The network keeps moving with time: most messages that are due arrive now (in random
+        // order); the rest stay behind, delayed and reordered.
+        deliverSome((int) (deliverable().size() * 0.7));
+      }
       case PROPOSE -> proposeSomewhere();
       case DROP -> dropOne();
       case DUPLICATE -> duplicateOne();
@@ -429,6 +457,7 @@ final class SimulatedCluster {
       log("read at " + n.id + " commitSeen=" + maxCommitSeen);
     } catch (ProposalDroppedException e) {
       log("read at " + n.id + " dropped");
+      stats.readsRefused++;
     }
   }
 

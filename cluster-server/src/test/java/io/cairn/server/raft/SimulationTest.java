@@ -48,11 +48,11 @@ class SimulationTest {
     long ms = (System.nanoTime() - start) / 1_000_000;
     System.out.printf(
         "simulation: %d runs x %d steps in %d ms; elections=%d commits=%d crashes=%d"
-            + " tornPersists=%d snapshots=%d confChanges=%d reads=%d/%d partitions=%d"
+            + " tornPersists=%d snapshots=%d confChanges=%d reads=%d/%d (refused %d) partitions=%d"
             + " maxTicksToProgressAfterHeal=%d%n",
         only != null ? 1 : runs, steps, ms, total.elections, total.commits, total.crashes,
         total.midPersistCrashes, total.snapshotsSent, total.confChanges, total.readsServed,
-        total.reads, total.partitions, total.maxTicksToProgress);
+        total.reads, total.readsRefused, total.partitions, total.maxTicksToProgress);
     assertThat(total.commits).isPositive();
   }
 
@@ -85,5 +85,6 @@ class SimulationTest {
     total.readsServed += c.stats.readsServed;
     total.reads += c.stats.reads;
     total.partitions += c.stats.partitions;
+    total.readsRefused += c.stats.readsRefused;
   }
 }
