@@ -430,7 +430,18 @@ final class SimulatedCluster {
   }
 
   void proposeSomewhere() {
-    SimNode n = rnd.nextInt(4) == 0 ? randomNode(true) : leader();
+    // Any node that believes it leads, not just the newest leader: proposals to a deposed leader in
+    // a minority build the divergent, uncommitted tails that log repair must later discard.
+    List<SimNode> leaders = new ArrayList<>();
+    for (SimNode c : nodes.values()) {
+      if (c.up() && c.core().role == Role.LEADER) {
+        leaders.add(c);
+      }
+    }
+    SimNode n =
+        rnd.nextInt(4) == 0 || leaders.isEmpty()
+            ? randomNode(true)
+            : leaders.get(rnd.nextInt(leaders.size()));
     if (n == null) {
       return;
     }
