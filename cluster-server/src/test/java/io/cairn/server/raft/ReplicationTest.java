@@ -73,6 +73,53 @@ class ReplicationTest {
   }
 
   @Test
+  void figure8ScenarioNeverCommitsAnOverwritableEntry_5_4_2() {
+    ConfState five = ConfState.ofVoters(1L, 2L, 3L, 4L, 5L);
+    ScriptedCluster c = new ScriptedCluster(0, cfg -> new RaftConfig(
+        cfg.id(), 10, 1, false, false, 256, 1, 0, ScriptedCluster.ZERO));
+    // Figure 8 (b) shifted by our bootstrap entry: index 3 holds S1's term-2 entry on S1 and S2,
+    // and S5's term-3 entry on S5 alone.
+    c.add(1, ScriptedCluster.storageWithTerms(five, 3, 1, 2));
+    c.add(2, ScriptedCluster.storageWithTerms(five, 3, 1, 2));
+    c.add(3, ScriptedCluster.storageWithTerms(five, 3, 1));
+    c.add(4, ScriptedCluster.storageWithTerms(five, 3, 1));
+    c.add(5, ScriptedCluster.storageWithTerms(five, 3, 1, 3));
+
+    // (c) S1 leads term 4 and copies its term-2 entry to a majority, but its own term-4 entry
+    // reaches nobody.
+    c.dropWhen(m -> m.type() == MessageType.APP
+        && m.entries().stream().anyMatch(e -> e.term() == 4));
+    c.electionTimeout(1);
+    c.stabilize();
+    assertThat(c.leader()).isEqualTo(1);
+    // As if S1's probes had already found that S3 and S4 match up to index 2.
+    for (long id : new long[] {3, 4}) {
+      Progress p = c.raft(1).prs.progress.get(id);
+      p.next = 3;
+      p.probeSent = false;
+      Replication.maybeSendAppend(c.raft(1), id, true);
+    }
+    c.stabilize();
+    long holders = java.util.stream.LongStream.rangeClosed(1, 5)
+        .filter(id -> c.raft(id).log.termOrZero(3) == 2).count();
+    assertThat(holders).as("a majority stores the term-2 entry").isGreaterThanOrEqualTo(3);
+    assertThat(c.raft(1).log.committed).as("but it is not committed by counting").isEqualTo(1);
+
+    // (d) S1 crashes; S5 wins term 5 (its last term 3 beats the others' 2) and overwrites index 3.
+    c.heal();
+    c.isolate(1);
+    c.electionTimeout(5);
+    c.stabilize();
+    c.tickAll(1);
+    c.stabilize();
+    assertThat(c.leader()).isEqualTo(5);
+    for (long id = 2; id <= 5; id++) {
+      assertThat(c.raft(id).log.termOrZero(3)).isEqualTo(3);
+      assertThat(c.appliedData.get(id)).contains("e3t3").doesNotContain("e3t2");
+    }
+  }
+
+  @Test
   void leaderPipelinesAppendsUpToTheInflightWindow() {
     ScriptedCluster c = new ScriptedCluster(2, cfg -> new RaftConfig(
         cfg.id(), 10, 1, true, true, 2, 1, 0, ScriptedCluster.ZERO));
