@@ -31,6 +31,9 @@ public final class HttpListeners implements AutoCloseable {
 
   private final EventLoopGroup group;
   private final List<Channel> channels = new ArrayList<>();
+  private final io.netty.channel.group.ChannelGroup accepted =
+      new io.netty.channel.group.DefaultChannelGroup(
+          io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
   private final List<InetSocketAddress> bound = new ArrayList<>();
 
   private HttpListeners(EventLoopGroup group) {
@@ -44,6 +47,22 @@ public final class HttpListeners implements AutoCloseable {
    * @throws UncheckedIOException when an address cannot be bound (all are then closed)
    */
   public static HttpListeners start(List<URI> urls, HttpRouter router, Supplier<SslContext> tls) {
+    return start(urls, tls, p -> installHttp(p, router));
+  }
+
+  /** Adds the HTTP/1.1 handlers serving {@code router} at the end of {@code p}. */
+  public static void installHttp(ChannelPipeline p, HttpRouter router) {
+    p.addLast("http-codec", new HttpServerCodec());
+    p.addLast("http-aggregate", new HttpObjectAggregator(MAX_REQUEST_BYTES));
+    p.addLast("http-router", router);
+  }
+
+  /**
+   * Binds every URL; each accepted connection gets TLS for {@code https} URLs, then what {@code
+   * install} adds.
+   */
+  public static HttpListeners start(
+      List<URI> urls, Supplier<SslContext> tls, java.util.function.Consumer<ChannelPipeline> install) {
     HttpListeners l =
         new HttpListeners(new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()));
     try {
@@ -53,7 +72,7 @@ public final class HttpListeners implements AutoCloseable {
         if (secure && ssl == null) {
           ssl = tls.get();
         }
-        l.bind(address(url), secure ? ssl : null, router);
+        l.bind(address(url), secure ? ssl : null, install);
       }
     } catch (RuntimeException e) {
       l.close();
@@ -62,7 +81,8 @@ public final class HttpListeners implements AutoCloseable {
     return l;
   }
 
-  private void bind(InetSocketAddress addr, SslContext ssl, HttpRouter router) {
+  private void bind(
+      InetSocketAddress addr, SslContext ssl, java.util.function.Consumer<ChannelPipeline> install) {
     ServerBootstrap b =
         new ServerBootstrap()
             .group(group)
@@ -71,13 +91,12 @@ public final class HttpListeners implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    accepted.add(ch);
                     ChannelPipeline p = ch.pipeline();
                     if (ssl != null) {
                       p.addLast("tls", ssl.newHandler(ch.alloc()));
                     }
-                    p.addLast("http-codec", new HttpServerCodec());
-                    p.addLast("http-aggregate", new HttpObjectAggregator(MAX_REQUEST_BYTES));
-                    p.addLast("http-router", router);
+                    install.accept(p);
                   }
                 });
     Channel ch;
@@ -119,6 +138,8 @@ public final class HttpListeners implements AutoCloseable {
     for (Channel ch : channels) {
       ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
+    // Connections already accepted outlive their listening socket: close them too.
+    accepted.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
   }
 }
