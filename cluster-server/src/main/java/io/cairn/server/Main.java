@@ -87,7 +87,6 @@ public final class Main {
         .log("starting a member");
     EtcdServer server = EtcdServer.start(cfg, () -> Runtime.getRuntime().halt(1));
     ClientListeners listeners = new ClientListeners();
-    CountDownLatch stopped = new CountDownLatch(1);
     AtomicReference<MetricsListener> metricsListener = new AtomicReference<>();
     AtomicReference<HttpListeners> peerListener = new AtomicReference<>();
     Signals.onTermination(
@@ -104,7 +103,6 @@ public final class Main {
           }
           server.close();
           log.info("stopped serving; member closed");
-          stopped.countDown();
         });
     WatchSessions watches =
         new WatchSessions(server.watchHub(), rev -> server.header(
@@ -190,7 +188,10 @@ public final class Main {
             .log("serving client traffic insecurely; this is strongly discouraged!");
       }
     }
-    stopped.await();
+    // The member ends only by a signal (the handler re-raises it once closed) or by a fatal
+    // error. The main thread must never return: a JVM whose last user thread ends exits with
+    // status 0, which would race the re-raised signal.
+    new CountDownLatch(1).await();
   }
 
   private static List<String> hostsOf(List<URI> a, List<URI> b) {
