@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
  * changes; leader transfers; ReadIndex; compaction and snapshot installs. Safety invariants are
  * checked after every step; after the random phase the cluster is healed and must make progress.
  *
- * <p>Sizing: {@code -Dsim.runs=N} (default 2000), {@code -Dsim.steps=N} (default 1000). Replay one
- * failure with {@code -Dsim.seed=N} (the failure message prints it, with the cluster size).
+ * <p>Sizing: {@code -Dsim.runs=N} (default 2000), {@code -Dsim.steps=N} (default 1000). Seeds run
+ * from {@code -Dsim.firstSeed=N} (default 1), so soaks can cover new ground. Replay one failure
+ * with {@code -Dsim.seed=N} (the failure message prints it, with the cluster size).
  *
  * <p>Bugs the simulation found (seed, size: reproduction):
  *
@@ -57,7 +58,8 @@ class SimulationTest {
       long seed = Long.parseLong(only);
       run(seed, sizeFor(seed), steps, total);
     } else {
-      for (long seed = 1; seed <= runs; seed++) {
+      long first = Long.getLong("sim.firstSeed", 1);
+      for (long seed = first; seed < first + runs; seed++) {
         run(seed, sizeFor(seed), steps, total);
       }
     }
