@@ -90,7 +90,7 @@ class SimulationTest {
       total.maxTicksToProgress = Math.max(total.maxTicksToProgress, ticks);
     } catch (Throwable t) {
       throw new AssertionError(
-          "simulation failed: -Dsim.seed=" + seed + " (size " + size + ", "
+          "simulation failed: -Dsim.seed=" + seed + " -Dsim.steps=" + steps + " (size " + size + ", "
               + (step >= 0 ? "step " + step : "liveness phase") + "): " + t + "\n" + c.describe(),
           t);
     }
