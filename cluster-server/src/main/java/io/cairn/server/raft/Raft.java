@@ -326,7 +326,6 @@ final class Raft {
     }
   }
 
-
   void send(Message.Builder b) {
     b.from(id);
     Message m = b.build();
@@ -354,5 +353,4 @@ final class Raft {
     }
     msgs.add(b.build());
   }
-
 }

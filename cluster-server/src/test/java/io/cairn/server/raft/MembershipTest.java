@@ -96,6 +96,26 @@ class MembershipTest {
   }
 
   @Test
+  void nodeDoesNotCampaignWhileACommittedConfChangeIsUnapplied() {
+    ScriptedCluster c = cluster(3);
+    c.add(4, new MemoryStorage());
+    c.node(1).proposeConfChange(ConfChange.addLearner(4));
+    c.stabilize();
+    Raft r = c.raft(2);
+    long ccIndex = r.log.committed;
+    // As if node 2's driver had not applied the change yet: its membership is about to change,
+    // and a vote counted under the old one could elect a second leader.
+    r.log.applied = ccIndex - 1;
+    r.hup(false);
+    assertThat(r.role).isEqualTo(Role.FOLLOWER);
+    assertThat(r.msgs).isEmpty();
+
+    r.log.applied = ccIndex;
+    r.hup(false);
+    assertThat(r.role).isEqualTo(Role.PRE_CANDIDATE);
+  }
+
+  @Test
   void removedLeaderStepsDownOnceTheRemovalIsCommittedAndTheRestElectASuccessor() {
     ScriptedCluster c = cluster(3);
     c.node(1).proposeConfChange(ConfChange.remove(1));

@@ -52,6 +52,9 @@ final class SimulatedCluster {
   /** index → {term, data hash, state hash after applying}. */
   final TreeMap<Long, long[]> applied = new TreeMap<>();
   final Map<ByteBuffer, Long> readIssuedAtCommit = new HashMap<>();
+  /** index → {entry term, smallest term of a node seen knowing it committed}. */
+  final TreeMap<Long, long[]> committedAt = new TreeMap<>();
+  final Map<Long, Long> commitSeen = new HashMap<>();
   long maxCommitSeen;
 
   record IndexTerm(long index, long term) {}
@@ -690,8 +693,14 @@ final class SimulatedCluster {
       if (!n.up()) {
         continue;
       }
+      maxCommitSeen = Math.max(maxCommitSeen, n.core().log.committed);
+      observeCommits(n);
+    }
+    for (SimNode n : nodes.values()) {
+      if (!n.up()) {
+        continue;
+      }
       Raft r = n.core();
-      maxCommitSeen = Math.max(maxCommitSeen, r.log.committed);
       if (r.role == Role.LEADER) {
         Long prev = leaderOfTerm.putIfAbsent(r.term, n.id);
         check(prev == null || prev == n.id,
@@ -705,18 +714,49 @@ final class SimulatedCluster {
     }
   }
 
-  /** Raft §5.4: every entry known committed is in the log of each later leader. */
+  /**
+   * Raft §5.4 (leader completeness): an entry committed in term T is in the log of every leader of
+   * a term after T. The term an entry was committed in is bounded from above by the term of any
+   * node that knows it committed (it learned so from a leader of its term, or is that leader), so
+   * each index keeps the smallest such term seen. A leader of an earlier or equal term may lack it:
+   * a slow election can complete after a newer leader committed more.
+   */
   void checkLeaderCompleteness(SimNode n) {
     RaftLog l = n.core().log;
+    long term = n.core().term;
     long first = l.firstIndex();
-    for (Map.Entry<Long, long[]> e : applied.entrySet()) {
+    for (Map.Entry<Long, long[]> e : committedAt.entrySet()) {
       long index = e.getKey();
-      if (index < first) {
-        continue; // covered by the leader's snapshot, which only holds committed entries
+      long entryTerm = e.getValue()[0];
+      long commitTerm = e.getValue()[1];
+      if (commitTerm >= term || index < first) {
+        continue; // not yet committed when this leader's term began, or covered by its snapshot
       }
-      check(index <= l.lastIndex() && l.termOrZero(index) == e.getValue()[0],
-          "leader " + n.id + " of term " + n.core().term + " lacks committed entry " + index);
+      check(index <= l.lastIndex() && l.termOrZero(index) == entryTerm,
+          "leader " + n.id + " of term " + term + " lacks entry " + index + " (term " + entryTerm
+              + ") committed in term " + commitTerm);
     }
+  }
+
+  /** Records, for newly known commit indexes, the entry's term and an upper bound of its commit term. */
+  void observeCommits(SimNode n) {
+    Raft r = n.core();
+    long from = Math.max(commitSeen.getOrDefault(n.id, 0L), r.log.firstIndex() - 1) + 1;
+    for (long i = from; i <= r.log.committed; i++) {
+      long entryTerm = r.log.termOrZero(i);
+      long[] info = committedAt.get(i);
+      if (info == null) {
+        committedAt.put(i, new long[] {entryTerm, r.term});
+      } else {
+        check(entryTerm == 0 || info[0] == 0 || info[0] == entryTerm,
+            "node " + n.id + " committed term " + entryTerm + " at " + i + ", others term " + info[0]);
+        info[1] = Math.min(info[1], r.term);
+        if (info[0] == 0) {
+          info[0] = entryTerm;
+        }
+      }
+    }
+    commitSeen.put(n.id, Math.max(commitSeen.getOrDefault(n.id, 0L), r.log.committed));
   }
 
   void check(boolean ok, String what) {
