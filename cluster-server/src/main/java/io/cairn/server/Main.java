@@ -108,7 +108,10 @@ public final class Main {
         new WatchSessions(server.watchHub(), rev -> server.header(
             io.etcd.jetcd.api.ResponseHeader.newBuilder().setRevision(rev).build()),
             cfg.maxRequestBytes());
+    watches.setGuard(new io.cairn.server.auth.WatchGuard(server.authorizer()));
     KvService kv = new KvService(server);
+    io.cairn.server.api.AuthService auth =
+        new io.cairn.server.api.AuthService(server, server.authorizer());
     WatchService watch = new WatchService(watches);
     LeaseService lease = new LeaseService(server);
     ClusterService cluster = new ClusterService(server);
@@ -117,14 +120,18 @@ public final class Main {
     LockService lock = new LockService(server, concurrencyPoller);
     ElectionService election = new ElectionService(server, concurrencyPoller);
     List<BindableService> services =
-        List.of(kv, watch, lease.withExtras(), cluster, maintenance, lock, election);
+        java.util.stream.Stream.of(kv, watch, lease.withExtras(), cluster, maintenance, lock,
+                election, auth.withExtras())
+            .map(s -> (BindableService) () -> io.grpc.ServerInterceptors.intercept(s,
+                server.authorizer()))
+            .toList();
     HttpRouter http = new HttpRouter();
     HealthEndpoints.register(http, server);
     Gateway.register(
         http,
         new GatewayServices(
-            kv, watch, lease, cluster, maintenance, null, lease.withExtras(), null, lock,
-            election));
+            kv, watch, lease, cluster, maintenance, auth, lease.withExtras(), auth.withExtras(),
+            lock, election));
     http.addPrefix("/v3/", Gateway.notFound());
     http.addPrefix("/v3beta/", Gateway.notFound());
     MetricsEndpoint.register(http, server.metrics());

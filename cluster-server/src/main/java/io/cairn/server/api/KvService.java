@@ -30,6 +30,7 @@ public final class KvService extends KVGrpc.KVImplBase {
   public void range(RangeRequest request, StreamObserver<RangeResponse> out) {
     try {
       RequestChecks.checkRange(request);
+      server.authorizer().checkRange(request);
       server.metrics().mvcc().mvccRange();
       // A single member has applied every acknowledged write before acknowledging it, so a
       // local read is linearizable as well as serializable.
@@ -45,6 +46,7 @@ public final class KvService extends KVGrpc.KVImplBase {
   public void put(PutRequest request, StreamObserver<PutResponse> out) {
     try {
       RequestChecks.checkPut(request);
+      server.authorizer().checkPut(request, server::leaseKeys);
     } catch (RuntimeException e) {
       out.onError(GrpcErrors.toStatus(e));
       return;
@@ -57,6 +59,7 @@ public final class KvService extends KVGrpc.KVImplBase {
   public void deleteRange(DeleteRangeRequest request, StreamObserver<DeleteRangeResponse> out) {
     try {
       RequestChecks.checkDelete(request);
+      server.authorizer().checkDelete(request);
     } catch (RuntimeException e) {
       out.onError(GrpcErrors.toStatus(e));
       return;
@@ -69,6 +72,7 @@ public final class KvService extends KVGrpc.KVImplBase {
   public void txn(TxnRequest request, StreamObserver<TxnResponse> out) {
     try {
       RequestChecks.checkTxn(request, server.config().maxTxnOps());
+      server.authorizer().checkTxn(request, server::leaseKeys);
     } catch (RuntimeException e) {
       out.onError(GrpcErrors.toStatus(e));
       return;

@@ -57,6 +57,12 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
 
   @Override
   public void leaseRevoke(LeaseRevokeRequest request, StreamObserver<LeaseRevokeResponse> out) {
+    try {
+      server.authorizer().checkLeaseRevoke(server.leaseKeys(request.getID()));
+    } catch (RuntimeException e) {
+      out.onError(GrpcErrors.toStatus(e));
+      return;
+    }
     KvService.reply(server.revokeLease(request.getID()), LeaseRevokeResponse.class, out,
         r -> r.toBuilder().setHeader(server.header(r.getHeader())).build());
   }
@@ -93,6 +99,14 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
   @Override
   public void leaseTimeToLive(
       LeaseTimeToLiveRequest request, StreamObserver<LeaseTimeToLiveResponse> out) {
+    if (request.getKeys()) {
+      try {
+        server.authorizer().checkLeaseKeys(server.leaseKeys(request.getID()));
+      } catch (RuntimeException e) {
+        out.onError(GrpcErrors.toStatus(e));
+        return;
+      }
+    }
     LeaseTimeToLiveResponse.Builder b =
         LeaseTimeToLiveResponse.newBuilder()
             .setHeader(server.header(ResponseHeader.getDefaultInstance()))

@@ -36,8 +36,22 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
             snapshotExecutor);
   }
 
+  /** etcd's authMaintenanceServer: these need the root role while auth is enabled. */
+  private boolean admin(StreamObserver<?> out) {
+    try {
+      server.authorizer().checkAdmin();
+      return true;
+    } catch (RuntimeException e) {
+      out.onError(GrpcErrors.toStatus(e));
+      return false;
+    }
+  }
+
   @Override
   public void snapshot(SnapshotRequest request, StreamObserver<SnapshotResponse> out) {
+    if (!admin(out)) {
+      return;
+    }
     snapshots.snapshot(request, out);
   }
 
@@ -57,11 +71,17 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
 
   @Override
   public void defragment(DefragmentRequest request, StreamObserver<DefragmentResponse> out) {
+    if (!admin(out)) {
+      return;
+    }
     KvService.reply(server.defragment(), DefragmentResponse.class, out, r -> r);
   }
 
   @Override
   public void hash(HashRequest request, StreamObserver<HashResponse> out) {
+    if (!admin(out)) {
+      return;
+    }
     try {
       out.onNext(KvHasher.hash(server.store().backend())
           .toResponse(server.header(ResponseHeader.getDefaultInstance())));
@@ -73,6 +93,9 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
 
   @Override
   public void hashKV(HashKVRequest request, StreamObserver<HashKVResponse> out) {
+    if (!admin(out)) {
+      return;
+    }
     try {
       out.onNext(KvHasher.hashKv(server.store().backend(), request.getRevision())
           .toResponse(server.header(ResponseHeader.getDefaultInstance())));

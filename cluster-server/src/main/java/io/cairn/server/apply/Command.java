@@ -25,7 +25,19 @@ public record Command(Kind kind, byte[] payload) {
     NOOP(5),
     LEASE_GRANT(6),
     LEASE_REVOKE(7),
-    ALARM(8);
+    ALARM(8),
+    AUTH_ENABLE(9),
+    AUTH_DISABLE(10),
+    AUTHENTICATE(11),
+    USER_ADD(12),
+    USER_DELETE(13),
+    USER_CHANGE_PASSWORD(14),
+    USER_GRANT_ROLE(15),
+    USER_REVOKE_ROLE(16),
+    ROLE_ADD(17),
+    ROLE_DELETE(18),
+    ROLE_GRANT_PERMISSION(19),
+    ROLE_REVOKE_PERMISSION(20);
 
     final byte code;
 

@@ -42,6 +42,9 @@ public final class ElectionService extends ElectionGrpc.ElectionImplBase {
 
   @Override
   public void campaign(CampaignRequest request, StreamObserver<CampaignResponse> out) {
+    if (!permitted(Keys.prefix(request.getName()), true, out)) {
+      return;
+    }
     PendingCall<CampaignResponse> call = new PendingCall<>(out);
     ByteString prefix = Keys.prefix(request.getName());
     ops.session(request.getLease())
@@ -147,6 +150,9 @@ public final class ElectionService extends ElectionGrpc.ElectionImplBase {
       return;
     }
     LeaderKey l = request.getLeader();
+    if (!permitted(l.getKey(), true, out)) {
+      return;
+    }
     ops.putIfCreatedAt(l.getKey(), l.getRev(), request.getValue(), l.getLease())
         .whenComplete(
             (r, e) -> {
@@ -169,6 +175,9 @@ public final class ElectionService extends ElectionGrpc.ElectionImplBase {
       return;
     }
     LeaderKey l = request.getLeader();
+    if (!permitted(l.getKey(), true, out)) {
+      return;
+    }
     ops.deleteIfCreatedAt(l.getKey(), l.getRev())
         .whenComplete(
             (r, e) -> {
@@ -182,6 +191,9 @@ public final class ElectionService extends ElectionGrpc.ElectionImplBase {
 
   @Override
   public void leader(LeaderRequest request, StreamObserver<LeaderResponse> out) {
+    if (!permitted(Keys.prefix(request.getName()), false, out)) {
+      return;
+    }
     RangeResult rr;
     try {
       rr = ops.server.store().range(Keys.prefixRange(Keys.prefix(request.getName())), 0, 0, false);
@@ -200,6 +212,9 @@ public final class ElectionService extends ElectionGrpc.ElectionImplBase {
 
   @Override
   public void observe(LeaderRequest request, StreamObserver<LeaderResponse> out) {
+    if (!permitted(Keys.prefix(request.getName()), false, out)) {
+      return;
+    }
     Observation o =
         new Observation(ops.server.store(), Keys.prefix(request.getName()),
             (kv, revision) ->
@@ -209,5 +224,22 @@ public final class ElectionService extends ElectionGrpc.ElectionImplBase {
       s.setOnCancelHandler(o::cancel);
     }
     poller.register(o);
+  }
+
+  /** Auth: the caller needs {@code read} (and {@code write}) on the keys below {@code prefix}. */
+  private boolean permitted(
+      ByteString prefix, boolean write, io.grpc.stub.StreamObserver<?> out) {
+    try {
+      var a = ops.server.authorizer();
+      if (write) {
+        a.checkReadWrite(prefix, Keys.prefixEnd(prefix));
+      } else {
+        a.checkRange(prefix, Keys.prefixEnd(prefix));
+      }
+      return true;
+    } catch (RuntimeException e) {
+      out.onError(io.cairn.server.api.GrpcErrors.toStatus(e));
+      return false;
+    }
   }
 }

@@ -37,6 +37,9 @@ public final class LockService extends LockGrpc.LockImplBase {
 
   @Override
   public void lock(LockRequest request, StreamObserver<LockResponse> out) {
+    if (!permitted(Keys.prefix(request.getName()), true, out)) {
+      return;
+    }
     PendingCall<LockResponse> call = new PendingCall<>(out);
     ByteString prefix = Keys.prefix(request.getName());
     ops.session(request.getLease())
@@ -116,6 +119,9 @@ public final class LockService extends LockGrpc.LockImplBase {
       out.onError(Ops.toClient(e));
       return;
     }
+    if (!permitted(request.getKey(), true, out)) {
+      return;
+    }
     ops.delete(request.getKey())
         .whenComplete(
             (r, e) -> {
@@ -126,5 +132,22 @@ public final class LockService extends LockGrpc.LockImplBase {
                 out.onCompleted();
               }
             });
+  }
+
+  /** Auth: the caller needs {@code read} (and {@code write}) on the keys below {@code prefix}. */
+  private boolean permitted(
+      ByteString prefix, boolean write, io.grpc.stub.StreamObserver<?> out) {
+    try {
+      var a = ops.server.authorizer();
+      if (write) {
+        a.checkReadWrite(prefix, Keys.prefixEnd(prefix));
+      } else {
+        a.checkRange(prefix, Keys.prefixEnd(prefix));
+      }
+      return true;
+    } catch (RuntimeException e) {
+      out.onError(io.cairn.server.api.GrpcErrors.toStatus(e));
+      return false;
+    }
   }
 }

@@ -52,6 +52,8 @@ public final class EtcdServer implements AutoCloseable {
   private final WatchHub watchHub;
   private final Alarms alarms;
   private final EtcdMetrics metrics;
+  private final io.cairn.server.auth.AuthStore auth;
+  private final io.cairn.server.auth.Authorizer authorizer;
   private final ExecutorService background =
       Executors.newFixedThreadPool(
           2,
@@ -77,12 +79,19 @@ public final class EtcdServer implements AutoCloseable {
     // thread holds a read transaction.
     backend.openDb(Schema.LEASE);
     backend.openDb(Schema.ALARM);
+    backend.openDb(Schema.AUTH);
+    backend.openDb(Schema.AUTH_USERS);
+    backend.openDb(Schema.AUTH_ROLES);
     try (Backend.Read r = backend.read()) {
       this.lessor =
           new Lessor(() -> backend.db(Schema.LEASE), r.txn(), System::nanoTime,
               minLeaseTtlSeconds(config));
       this.alarms = new Alarms(() -> backend.db(Schema.ALARM), r.txn());
+      this.auth = new io.cairn.server.auth.AuthStore(backend, r.txn(),
+          io.cairn.server.auth.TokenProvider.fromFlag(config.authToken()));
     }
+    this.authorizer = new io.cairn.server.auth.Authorizer(auth,
+        config.clientTls() != null && config.clientTls().clientCertAuth());
     attachLeasedKeys();
     this.kv = new KvApplier(new LessorHooks(lessor));
     this.watchHub = new WatchHub(store, PROGRESS_NOTIFY_MILLIS);
@@ -94,7 +103,8 @@ public final class EtcdServer implements AutoCloseable {
                 kv,
                 new LeaseApplier(lessor),
                 new Quota(backend, alarms, config.quotaBackendBytes(), memberId),
-                metrics),
+                metrics,
+                auth),
             store.consistentIndex(),
             responder,
             watchHub::notify,
@@ -274,6 +284,22 @@ public final class EtcdServer implements AutoCloseable {
     try (io.cairn.server.mvcc.ReadView view = store.readView()) {
       return kv.txn(view, request);
     }
+  }
+
+  /** Users, roles and permissions (etcd's auth store). */
+  public io.cairn.server.auth.AuthStore auth() {
+    return auth;
+  }
+
+  /** Who a call comes from and what it may do. */
+  public io.cairn.server.auth.Authorizer authorizer() {
+    return authorizer;
+  }
+
+  /** The keys attached to a lease (none when it does not exist). */
+  public List<com.google.protobuf.ByteString> leaseKeys(long id) {
+    io.cairn.server.lease.Lease l = lessor.get(id);
+    return l == null ? List.of() : l.keys();
   }
 
   public Lessor lessor() {

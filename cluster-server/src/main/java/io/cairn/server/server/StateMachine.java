@@ -28,10 +28,12 @@ final class StateMachine {
 
   private final io.cairn.server.metrics.EtcdMetrics metrics;
   private final Quota quota;
+  private final io.cairn.server.auth.AuthStore auth;
 
   StateMachine(
       MvccStore store, KvApplier kv, LeaseApplier leases, Quota quota,
-      io.cairn.server.metrics.EtcdMetrics metrics) {
+      io.cairn.server.metrics.EtcdMetrics metrics, io.cairn.server.auth.AuthStore auth) {
+    this.auth = auth;
     this.metrics = metrics;
     this.quota = quota;
     this.store = store;
@@ -78,6 +80,9 @@ final class StateMachine {
       }
       case ALARM -> quota.alarm(batch, AlarmRequest.parseFrom(cmd.payload()));
       case NOOP -> null;
+      case AUTH_ENABLE, AUTH_DISABLE, AUTHENTICATE, USER_ADD, USER_DELETE, USER_CHANGE_PASSWORD,
+          USER_GRANT_ROLE, USER_REVOKE_ROLE, ROLE_ADD, ROLE_DELETE, ROLE_GRANT_PERMISSION,
+          ROLE_REVOKE_PERMISSION -> auth.apply(batch.txn(), cmd.kind(), cmd.payload());
     };
   }
 }

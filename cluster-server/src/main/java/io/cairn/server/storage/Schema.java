@@ -25,6 +25,15 @@ public final class Schema {
   /** Raised alarms: 8-byte member ID + 4-byte alarm type → empty. */
   public static final String ALARM = "alarm";
 
+  /** Auth flags: {@code authEnabled} (1 byte), {@code authRevision} (8-byte big-endian). */
+  public static final String AUTH = "auth";
+
+  /** Auth users: name → {@code authpb.User} (bcrypt hash; options as field 4). */
+  public static final String AUTH_USERS = "auth_users";
+
+  /** Auth roles: name → {@code authpb.Role}. */
+  public static final String AUTH_ROLES = "auth_roles";
+
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);
   }

@@ -31,6 +31,27 @@ public final class WatchSessions implements AutoCloseable {
           2,
           DaemonThreads.named("watch-sender"));
 
+  /** Auth for watch streams: refuses forbidden watches and hides events a watcher may not read. */
+  public interface Guard {
+    /** Called on the stream's call context when it opens. */
+    Stream open(ServerCallStreamObserver<WatchResponse> out);
+
+    /** One stream's guard. */
+    interface Stream {
+      /** What the stream writes to: {@code out}, filtering events. */
+      ServerCallStreamObserver<WatchResponse> observer();
+
+      /** True when the create is refused; the refusal has then been answered. */
+      boolean refuse(WatchCreateRequest create, ResponseHeader header);
+    }
+  }
+
+  private volatile Guard guard;
+
+  public void setGuard(Guard guard) {
+    this.guard = guard;
+  }
+
   public WatchSessions(WatchHub hub, LongFunction<ResponseHeader> header, long maxResponseBytes) {
     this.hub = hub;
     this.header = header;
@@ -39,8 +60,10 @@ public final class WatchSessions implements AutoCloseable {
 
   /** Opens a stream for one client; returns the observer its requests go to. */
   public StreamObserver<WatchRequest> open(StreamObserver<WatchResponse> responses) {
-    ServerCallStreamObserver<WatchResponse> out =
+    ServerCallStreamObserver<WatchResponse> raw =
         (ServerCallStreamObserver<WatchResponse>) responses;
+    Guard.Stream auth = guard == null ? null : guard.open(raw);
+    ServerCallStreamObserver<WatchResponse> out = auth == null ? raw : auth.observer();
     WatchStream stream = new WatchStream(out, sender, header, maxResponseBytes);
     hub.streamOpened();
     out.setOnCancelHandler(() -> closeStream(stream));
@@ -48,7 +71,12 @@ public final class WatchSessions implements AutoCloseable {
       @Override
       public void onNext(WatchRequest r) {
         switch (r.getRequestUnionCase()) {
-          case CREATE_REQUEST -> create(stream, r.getCreateRequest());
+          case CREATE_REQUEST -> {
+            if (auth == null
+                || !auth.refuse(r.getCreateRequest(), header.apply(hub.lastNotified()))) {
+              create(stream, r.getCreateRequest());
+            }
+          }
           case CANCEL_REQUEST -> cancel(stream, r.getCancelRequest().getWatchId());
           case PROGRESS_REQUEST -> progress(stream);
           case REQUESTUNION_NOT_SET -> {}
