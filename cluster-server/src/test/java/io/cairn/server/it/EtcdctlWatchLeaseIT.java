@@ -13,6 +13,7 @@ import io.cairn.server.testing.ProcessResult;
 import io.cairn.server.testing.Processes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -352,6 +353,27 @@ class EtcdctlWatchLeaseIT {
     s = REMAINING.matcher(s).replaceAll("remaining(<N>s)");
     s = s.replaceAll("\"(ID|id)\":\\d+", "\"$1\":<ID>").replaceAll("\"ttl\":\\d+", "\"ttl\":<N>");
     s = s.replaceAll("lease \\d+ ", "lease <ID> ");
-    return s;
+    return sortAttachedKeys(s);
+  }
+
+  /**
+   * etcd lists a lease's keys from a Go map, so their order changes from run to run; Cairn lists them
+   * sorted. Compare the key sets, not their order.
+   */
+  private static String sortAttachedKeys(String s) {
+    s = sortList(s, Pattern.compile("\"keys\":\\[([^\\]]*)\\]"), ",", "\"keys\":[", "]");
+    return sortList(s, Pattern.compile("attached keys\\(\\[([^\\]]*)\\]\\)"), " ", "attached keys([", "])");
+  }
+
+  private static String sortList(String s, Pattern p, String sep, String open, String close) {
+    Matcher m = p.matcher(s);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String[] items = m.group(1).split(Pattern.quote(sep));
+      Arrays.sort(items);
+      m.appendReplacement(out, Matcher.quoteReplacement(open + String.join(sep, items) + close));
+    }
+    m.appendTail(out);
+    return out.toString();
   }
 }
