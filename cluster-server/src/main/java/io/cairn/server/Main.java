@@ -135,6 +135,7 @@ public final class Main {
     http.addPrefix("/v3/", Gateway.notFound());
     http.addPrefix("/v3beta/", Gateway.notFound());
     MetricsEndpoint.register(http, server.metrics());
+    io.cairn.server.api.http.ClusterEvents.register(http, server);
     GrpcMetricsInterceptor grpcMetrics = new GrpcMetricsInterceptor(server.metrics());
     grpcMetrics.initialize(services.stream().map(BindableService::bindService).toList());
     Supplier<SslContext> clientTls =
@@ -152,14 +153,18 @@ public final class Main {
         cfg.maxRequestBytes(),
         cfg.maxConcurrentStreams());
     HttpListeners peers =
-        HttpListeners.start(
+        io.cairn.server.transport.PeerServer.start(
             cfg.listenPeerUrls(),
-            PeerEndpoints.router(server),
             () ->
                 TlsContexts.serverContext(
                     cfg.peerTls(),
                     cfg.dataDir().resolve("fixtures").resolve("peer"),
-                    hostsOf(cfg.initialAdvertisePeerUrls(), cfg.listenPeerUrls())));
+                    hostsOf(cfg.initialAdvertisePeerUrls(), cfg.listenPeerUrls())),
+            PeerEndpoints.router(server),
+            server.clusterId(),
+            server::receive,
+            server::handleCall,
+            server.peerListener());
     peerListener.set(peers);
     for (var a : peers.addresses()) {
       log.atInfo().addKeyValue("address", a.getAddress().getHostAddress() + ":" + a.getPort())
@@ -177,6 +182,9 @@ public final class Main {
     log.atInfo()
         .addKeyValue("cluster-version", Versions.CLUSTER_CAPABILITY)
         .log("enabled capabilities for version");
+    // Like etcd, the member is ready once the cluster has taken its name and client URLs,
+    // which needs a leader (and so a quorum of members up).
+    server.publish();
     log.atInfo()
         .addKeyValue("local-member-id", MemberIds.hex(server.memberId()))
         .addKeyValue("local-member-attributes",

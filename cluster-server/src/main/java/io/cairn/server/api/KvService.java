@@ -32,11 +32,42 @@ public final class KvService extends KVGrpc.KVImplBase {
       RequestChecks.checkRange(request);
       server.authorizer().checkRange(request);
       server.metrics().mvcc().mvccRange();
-      // A single member has applied every acknowledged write before acknowledging it, so a
-      // local read is linearizable as well as serializable.
+    } catch (RuntimeException e) {
+      out.onError(GrpcErrors.toStatus(e));
+      return;
+    }
+    // A serializable read is served from this member's store as it is; a linearizable one
+    // first waits until the store holds everything committed when the read arrived (ReadIndex).
+    whenReadable(request.getSerializable(), out, () -> {
       RangeResponse r = RangeExecutor.range(server.store(), request);
       out.onNext(r.toBuilder().setHeader(server.header(r.getHeader())).build());
       out.onCompleted();
+    });
+  }
+
+  /** Runs {@code read} once a read of the given consistency may be served here. */
+  private void whenReadable(boolean serializable, StreamObserver<?> out, Runnable read) {
+    if (serializable) {
+      run(out, read);
+      return;
+    }
+    if (server.isLearner()) {
+      out.onError(GrpcErrors.toStatus(
+          io.cairn.server.errors.EtcdError.NOT_SUPPORTED_FOR_LEARNER.exception()));
+      return;
+    }
+    server.readBarrier().whenComplete((v, e) -> {
+      if (e != null) {
+        out.onError(GrpcErrors.toStatus(e));
+      } else {
+        run(out, read);
+      }
+    });
+  }
+
+  private static void run(StreamObserver<?> out, Runnable read) {
+    try {
+      read.run();
     } catch (RuntimeException e) {
       out.onError(GrpcErrors.toStatus(e));
     }
@@ -78,14 +109,13 @@ public final class KvService extends KVGrpc.KVImplBase {
       return;
     }
     if (RequestChecks.isReadOnly(request)) {
-      // Read-only transactions never change state; etcd serves them without the log too.
-      try {
+      // Read-only transactions never change state; etcd serves them without the log too, as
+      // linearizable reads unless every range in them asks to be serializable.
+      whenReadable(RequestChecks.isSerializable(request), out, () -> {
         TxnResponse r = server.readOnlyTxn(request);
         out.onNext(r.toBuilder().setHeader(server.header(r.getHeader())).build());
         out.onCompleted();
-      } catch (RuntimeException e) {
-        out.onError(GrpcErrors.toStatus(e));
-      }
+      });
       return;
     }
     reply(server.propose(Command.txn(request)), TxnResponse.class, out,

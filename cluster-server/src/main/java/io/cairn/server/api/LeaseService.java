@@ -73,15 +73,21 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
     return new StreamObserver<>() {
       @Override
       public void onNext(LeaseKeepAliveRequest r) {
-        long ttl = lessor.keepAlive(r.getID());
-        synchronized (out) {
-          out.onNext(
-              LeaseKeepAliveResponse.newBuilder()
-                  .setHeader(server.header(ResponseHeader.getDefaultInstance()))
-                  .setID(r.getID())
-                  .setTTL(ttl)
-                  .build());
-        }
+        // The leader keeps lease deadlines: on a follower the renewal goes to it.
+        server.renewLease(r.getID()).whenComplete((ttl, e) -> {
+          synchronized (out) {
+            if (e != null) {
+              out.onError(GrpcErrors.toStatus(e));
+              return;
+            }
+            out.onNext(
+                LeaseKeepAliveResponse.newBuilder()
+                    .setHeader(server.header(ResponseHeader.getDefaultInstance()))
+                    .setID(r.getID())
+                    .setTTL(ttl)
+                    .build());
+          }
+        });
       }
 
       @Override
@@ -107,22 +113,29 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
         return;
       }
     }
-    LeaseTimeToLiveResponse.Builder b =
-        LeaseTimeToLiveResponse.newBuilder()
-            .setHeader(server.header(ResponseHeader.getDefaultInstance()))
-            .setID(request.getID());
-    Lease l = lessor.get(request.getID());
-    if (l == null) {
-      // etcd answers an unknown lease with TTL -1 rather than an error.
-      b.setTTL(-1);
-    } else {
-      b.setTTL(lessor.remainingSeconds(l)).setGrantedTTL(l.ttlSeconds());
-      if (request.getKeys()) {
-        b.addAllKeys(l.keys());
+    // The time left is the leader's to tell (it keeps the deadlines); the rest is replicated.
+    server.leaseRemaining(request.getID()).whenComplete((remaining, e) -> {
+      if (e != null) {
+        out.onError(GrpcErrors.toStatus(e));
+        return;
       }
-    }
-    out.onNext(b.build());
-    out.onCompleted();
+      LeaseTimeToLiveResponse.Builder b =
+          LeaseTimeToLiveResponse.newBuilder()
+              .setHeader(server.header(ResponseHeader.getDefaultInstance()))
+              .setID(request.getID());
+      Lease l = lessor.get(request.getID());
+      if (l == null || remaining < 0) {
+        // etcd answers an unknown lease with TTL -1 rather than an error.
+        b.setTTL(-1);
+      } else {
+        b.setTTL(remaining).setGrantedTTL(l.ttlSeconds());
+        if (request.getKeys()) {
+          b.addAllKeys(l.keys());
+        }
+      }
+      out.onNext(b.build());
+      out.onCompleted();
+    });
   }
 
   private void leaseLeases(byte[] request, StreamObserver<byte[]> out) {

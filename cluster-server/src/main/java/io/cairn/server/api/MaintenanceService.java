@@ -106,6 +106,21 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
   }
 
   @Override
+  public void moveLeader(
+      io.etcd.jetcd.api.MoveLeaderRequest request,
+      StreamObserver<io.etcd.jetcd.api.MoveLeaderResponse> out) {
+    server.moveLeader(request.getTargetID()).whenComplete((v, e) -> {
+      if (e != null) {
+        out.onError(GrpcErrors.toStatus(e));
+      } else {
+        out.onNext(io.etcd.jetcd.api.MoveLeaderResponse.newBuilder()
+            .setHeader(server.header(ResponseHeader.getDefaultInstance())).build());
+        out.onCompleted();
+      }
+    });
+  }
+
+  @Override
   public void status(StatusRequest request, StreamObserver<StatusResponse> out) {
     out.onNext(status(server));
     out.onCompleted();
@@ -118,11 +133,11 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
         .setVersion(Versions.ETCD_SERVER)
         .setDbSize(server.store().backend().fileSizeBytes())
         .setDbSizeInUse(server.store().backend().inUseBytes())
-        .setLeader(server.memberId())
-        .setRaftIndex(server.appliedIndex())
+        .setLeader(server.leader())
+        .setRaftIndex(Math.max(server.raftStatus().hardState().commit(), server.appliedIndex()))
         .setRaftTerm(server.term())
         .setRaftAppliedIndex(server.appliedIndex())
-        .setIsLearner(false)
+        .setIsLearner(server.isLearner())
         .addAllErrors(
             server.alarms().list(0).stream().map(Alarms::describe).toList())
         .build();

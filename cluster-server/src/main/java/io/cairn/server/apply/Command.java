@@ -37,7 +37,11 @@ public record Command(Kind kind, byte[] payload) {
     ROLE_ADD(17),
     ROLE_DELETE(18),
     ROLE_GRANT_PERMISSION(19),
-    ROLE_REVOKE_PERMISSION(20);
+    ROLE_REVOKE_PERMISSION(20),
+    /** A member publishes its name and client URLs (an {@code etcdserverpb.Member}). */
+    MEMBER_ATTRIBUTES(21),
+    /** {@code MemberUpdate}: a member's new peer URLs. */
+    MEMBER_UPDATE(22);
 
     final byte code;
 

@@ -180,4 +180,24 @@ public final class RequestChecks {
       case REQUEST_TXN -> isReadOnly(op.getRequestTxn());
     };
   }
+
+  /**
+   * Whether a read-only transaction may be served without ReadIndex: as in etcd, only when every
+   * range in it (nested ones included) asks to be serializable.
+   */
+  public static boolean isSerializable(TxnRequest r) {
+    for (java.util.List<RequestOp> ops : java.util.List.of(r.getSuccessList(), r.getFailureList())) {
+      for (RequestOp op : ops) {
+        boolean ok = switch (op.getRequestCase()) {
+          case REQUEST_RANGE -> op.getRequestRange().getSerializable();
+          case REQUEST_TXN -> isSerializable(op.getRequestTxn());
+          default -> true;
+        };
+        if (!ok) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
 }

@@ -97,6 +97,19 @@ public enum EtcdError {
     return new EtcdException(this);
   }
 
+  /**
+   * The error with this text (peers send errors back as text); an unknown text becomes a
+   * "request timed out", which is what a client would have seen had the peer not answered.
+   */
+  public static EtcdException fromMessage(String text) {
+    for (EtcdError e : values()) {
+      if (e.message.equals(text)) {
+        return e.exception();
+      }
+    }
+    return TIMEOUT.exception();
+  }
+
   /** The error as a gRPC status, ready to send. */
   public io.grpc.StatusRuntimeException toStatus() {
     return Status.fromCode(code).withDescription(message).asRuntimeException();

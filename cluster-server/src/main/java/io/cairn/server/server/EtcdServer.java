@@ -24,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.lmdbjava.Txn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,11 +40,17 @@ public final class EtcdServer implements AutoCloseable {
   private final DataDirLock lock;
   private final Backend backend;
   private final MvccStore store;
-  private final ApplyLoop applyLoop;
+  private final RaftDriver driver;
+  private final io.cairn.server.storage.RaftLogStore raftLog;
+  private final io.cairn.server.cluster.MemberTable members;
+  private final io.cairn.server.cluster.Peers peers;
+  private final io.cairn.server.cluster.LeaderHistory leaderHistory =
+      new io.cairn.server.cluster.LeaderHistory();
+  private final MemberAdmin memberAdmin;
+  private final PeerMetrics peerMetrics;
   private final ExecutorService responder;
   private final long memberId;
   private final long clusterId;
-  private final long term;
   private final KvApplier kv;
   private final Lessor lessor;
   private final LeaseKeeper leaseKeeper;
@@ -67,10 +72,11 @@ public final class EtcdServer implements AutoCloseable {
     long mapSize = Math.max(8L << 30, config.quotaBackendBytes() * 2);
     this.backend = Backend.open(config.dataDir(), mapSize);
     this.store = MvccStore.open(backend);
-    long[] ids = identity(config);
-    this.memberId = ids[0];
-    this.clusterId = ids[1];
-    this.term = ids[2];
+    this.raftLog = new io.cairn.server.storage.RaftLogStore(backend);
+    this.members = new io.cairn.server.cluster.MemberTable(backend);
+    Bootstrap.Result boot = Bootstrap.run(config, backend, store, raftLog, members, null);
+    this.memberId = boot.memberId();
+    this.clusterId = boot.clusterId();
     this.responder =
         Executors.newFixedThreadPool(
             2,
@@ -95,47 +101,164 @@ public final class EtcdServer implements AutoCloseable {
     attachLeasedKeys();
     this.kv = new KvApplier(new LessorHooks(lessor));
     this.watchHub = new WatchHub(store, PROGRESS_NOTIFY_MILLIS);
-    this.applyLoop =
-        new ApplyLoop(
+    this.peerMetrics = new PeerMetrics(metrics, memberId, this::reportUnreachable);
+    this.peers = new io.cairn.server.cluster.TransportPeers(
+        new io.cairn.server.transport.PeerTransport(memberId, clusterId, peerClientTls(config),
+            peerMetrics));
+    StateMachine stateMachine =
+        new StateMachine(
             store,
-            new StateMachine(
-                store,
-                kv,
-                new LeaseApplier(lessor),
-                new Quota(backend, alarms, config.quotaBackendBytes(), memberId),
-                metrics,
-                auth),
-            store.consistentIndex(),
-            responder,
-            watchHub::notify,
+            kv,
+            new LeaseApplier(lessor),
+            new Quota(backend, alarms, config.quotaBackendBytes(), memberId),
             metrics,
-            onFatal);
-    this.leaseKeeper = new LeaseKeeper(lessor, memberId, this::propose);
+            auth,
+            members,
+            this::connectTo);
+    long ticks = Math.max(2, config.electionTimeoutMs() / Math.max(1, config.heartbeatIntervalMs()));
+    long applied = Math.max(store.consistentIndex(), boot.raftStorage().snapshot().index());
+    io.cairn.server.raft.RaftNode node = new io.cairn.server.raft.RaftNode(
+        new io.cairn.server.raft.RaftConfig(memberId, (int) ticks, 1, true, true, 256, 1 << 20,
+            0, new java.util.SplittableRandom(), applied),
+        boot.raftStorage());
+    this.driver =
+        new RaftDriver(
+            node,
+            boot.raftStorage(),
+            raftLog,
+            store,
+            stateMachine,
+            members,
+            peers,
+            responder,
+            new DriverEvents(),
+            metrics,
+            onFatal,
+            config.heartbeatIntervalMs(),
+            requestTimeoutMillis(config),
+            config.snapshotCount());
+    this.leaseKeeper = new LeaseKeeper(lessor, memberId, this::propose, driver::isLeader);
+    this.memberAdmin = new MemberAdmin(memberId, members, peers, driver,
+        config::strictReconfigCheck, requestTimeoutMillis(config));
+    for (io.etcd.jetcd.api.Member m : members.list()) {
+      connectTo(m);
+    }
+  }
+
+  /** etcd's request timeout: 5 s plus twice the election timeout. */
+  private static long requestTimeoutMillis(ServerConfig cfg) {
+    return 5_000 + 2 * cfg.electionTimeoutMs();
+  }
+
+  private static io.netty.handler.ssl.SslContext peerClientTls(ServerConfig cfg) {
+    if (!cfg.peerTlsEnabled()) {
+      return null;
+    }
+    return io.cairn.server.tls.TlsContexts.clientContext(cfg.peerTls(),
+        cfg.dataDir().resolve("fixtures").resolve("peer"), List.of());
+  }
+
+  /** Keeps a connection to a member other than this one, at its first peer URL. */
+  private void connectTo(io.etcd.jetcd.api.Member m) {
+    if (m.getID() != memberId && m.getPeerURLsCount() > 0) {
+      peers.add(m.getID(), URI.create(m.getPeerURLs(0)));
+    }
+  }
+
+  private void reportUnreachable(long peer) {
+    driver.reportUnreachable(peer);
+  }
+
+  /** The driver's news, on its thread. */
+  private final class DriverEvents implements RaftDriver.Listener {
+    @Override
+    public void committed(List<io.etcd.jetcd.api.Event> events, long revision) {
+      watchHub.notify(events, revision);
+    }
+
+    @Override
+    public void leaderChanged(long previous, long leader, long term, boolean local) {
+      String reason = leader == 0 ? "lost leader" : previous == 0 ? "elected" : "changed";
+      leaderHistory.record(new io.cairn.server.cluster.LeaderHistory.Change(
+          java.time.Instant.now(), term, previous, leader, reason));
+      if (local) {
+        // The new enforcer of lease expiry gives every lease its full TTL (etcd's promote).
+        lessor.renewAll();
+      }
+      var b = log.atInfo()
+          .addKeyValue("local-member-id", MemberIds.hex(memberId))
+          .addKeyValue("term", term);
+      if (leader == 0) {
+        b.addKeyValue("lost-leader-id", MemberIds.hex(previous)).log("raft.node: lost leader");
+      } else {
+        b.addKeyValue("elected-leader-id", MemberIds.hex(leader)).log("raft.node: elected leader");
+      }
+    }
+
+    @Override
+    public void membersChanged(io.cairn.server.raft.ConfChange change) {
+      if (change.type() == io.cairn.server.raft.ConfChange.Type.REMOVE) {
+        peers.remove(change.nodeId());
+        if (change.nodeId() == memberId) {
+          log.warn("the member has been permanently removed from the cluster");
+        }
+      } else {
+        io.etcd.jetcd.api.Member m = members.get(change.nodeId());
+        if (m != null) {
+          connectTo(m);
+        }
+      }
+    }
   }
 
   /** Opens the member's data and starts its write path. */
   public static EtcdServer start(ServerConfig config, Runnable onFatal) {
     EtcdServer s = new EtcdServer(config, onFatal);
-    s.applyLoop.start();
+    s.driver.start();
     s.leaseKeeper.start();
     s.bindMetrics();
+    var voters = s.driver.status().config().voters();
+    if (voters.size() == 1 && voters.contains(s.memberId)) {
+      // Alone, there is nobody to wait for: elect ourselves now rather than after a timeout.
+      s.driver.campaign();
+    }
     log.atInfo()
         .addKeyValue("local-member-id", MemberIds.hex(s.memberId))
         .addKeyValue("cluster-id", MemberIds.hex(s.clusterId))
-        .addKeyValue("term", s.term)
+        .addKeyValue("term", s.driver.term())
         .addKeyValue("revision", s.store.currentRevision())
-        .addKeyValue("applied-index", s.applyLoop.appliedIndex())
+        .addKeyValue("applied-index", s.driver.appliedIndex())
         .log("member started");
     return s;
+  }
+
+  /**
+   * Publishes this member's name and client URLs through the log (etcd's "publish"), retrying
+   * until a leader takes it; returns once applied here. Until then the cluster lists the member
+   * as unstarted.
+   */
+  public void publish() throws InterruptedException {
+    io.etcd.jetcd.api.Member.Builder m =
+        io.etcd.jetcd.api.Member.newBuilder().setID(memberId).setName(config.name());
+    config.advertiseClientUrls().forEach(u -> m.addClientURLs(u.toString()));
+    Command cmd = Command.of(Command.Kind.MEMBER_ATTRIBUTES, m.build());
+    while (driver.isRunning()) {
+      try {
+        driver.propose(cmd).get();
+        return;
+      } catch (java.util.concurrent.ExecutionException e) {
+        log.atDebug().log("publish failed, retrying: " + e.getCause().getMessage());
+        Thread.sleep(config.heartbeatIntervalMs());
+      }
+    }
   }
 
   private void bindMetrics() {
     metrics.server().serverId(memberId);
     metrics.server().clusterVersion(Versions.CLUSTER_CAPABILITY);
-    metrics.server().leaderChanged("startup");
-    metrics.server().hasLeader().bindBoolean(() -> true);
-    metrics.server().isLeader().bindBoolean(() -> true);
-    metrics.server().isLearner().bindBoolean(() -> false);
+    metrics.server().hasLeader().bindBoolean(() -> driver.leader() != 0);
+    metrics.server().isLeader().bindBoolean(driver::isLeader);
+    metrics.server().isLearner().bindBoolean(this::isLearner);
     metrics.server().quotaBackendBytes().bindLong(config::quotaBackendBytes);
     metrics.mvcc().keys().bindLong(store::keyCount);
     metrics.mvcc().currentRevision().bindLong(store::currentRevision);
@@ -172,40 +295,6 @@ public final class EtcdServer implements AutoCloseable {
     }
   }
 
-  /**
-   * Reads the member and cluster IDs stored on first start, or computes them from the initial
-   * cluster as etcd does; bumps the term (a single member elects itself on every start).
-   */
-  private long[] identity(ServerConfig cfg) {
-    try (Backend.Write w = backend.write()) {
-      Txn<byte[]> txn = w.txn();
-      long member = backend.getLong(txn, Schema.MEMBER_ID, 0);
-      long cluster = backend.getLong(txn, Schema.CLUSTER_ID, 0);
-      if (member == 0 || cluster == 0) {
-        Map<String, List<URI>> initial = cfg.initialClusterMap();
-        List<Long> ids = new ArrayList<>();
-        for (Map.Entry<String, List<URI>> e : initial.entrySet()) {
-          long id = MemberIds.memberId(e.getValue(), cfg.initialClusterToken());
-          ids.add(id);
-          if (e.getKey().equals(cfg.name())) {
-            member = id;
-          }
-        }
-        if (member == 0) {
-          member = MemberIds.memberId(cfg.initialAdvertisePeerUrls(), cfg.initialClusterToken());
-          ids.add(member);
-        }
-        cluster = MemberIds.clusterId(ids);
-        backend.putLong(txn, Schema.MEMBER_ID, member);
-        backend.putLong(txn, Schema.CLUSTER_ID, cluster);
-      }
-      long t = Math.max(1, backend.getLong(txn, Schema.TERM, 1)) + 1;
-      backend.putLong(txn, Schema.TERM, t);
-      w.commit();
-      return new long[] {member, cluster, t};
-    }
-  }
-
   public ServerConfig config() {
     return config;
   }
@@ -223,19 +312,182 @@ public final class EtcdServer implements AutoCloseable {
   }
 
   public long term() {
-    return term;
+    return driver.term();
   }
 
   public long appliedIndex() {
-    return applyLoop.appliedIndex();
+    return driver.appliedIndex();
+  }
+
+  /** The leader this member follows (0 when none is known). */
+  public long leader() {
+    return driver.leader();
+  }
+
+  public boolean isLeader() {
+    return driver.isLeader();
+  }
+
+  public boolean isLearner() {
+    io.etcd.jetcd.api.Member m = members.get(memberId);
+    return m != null && m.getIsLearner();
+  }
+
+  /** The consensus core's view: term, indexes, and (on the leader) each follower's progress. */
+  public io.cairn.server.raft.Status raftStatus() {
+    return driver.status();
+  }
+
+  /** Changes of leader seen by this member, for {@code /cairn/v1/events}. */
+  public io.cairn.server.cluster.LeaderHistory leaderHistory() {
+    return leaderHistory;
+  }
+
+  public io.cairn.server.cluster.MemberTable memberTable() {
+    return members;
+  }
+
+  public io.cairn.server.cluster.Peers peers() {
+    return peers;
+  }
+
+  /** What the peer listener reports (received bytes, connections) for the network metrics. */
+  public io.cairn.server.transport.TransportListener peerListener() {
+    return peerMetrics;
+  }
+
+  /** A Raft message from a peer. */
+  public void receive(io.cairn.server.raft.Message m) {
+    driver.receive(m);
+  }
+
+  /** Completes when a read served now would be linearizable (ReadIndex). */
+  public CompletableFuture<Void> readBarrier() {
+    return driver.readBarrier();
+  }
+
+  /** Hands leadership to {@code to}. Only the leader may; completes once {@code to} leads. */
+  public CompletableFuture<Void> moveLeader(long to) {
+    if (!driver.isLeader()) {
+      return CompletableFuture.failedFuture(EtcdError.NOT_LEADER.exception());
+    }
+    io.etcd.jetcd.api.Member m = members.get(to);
+    if (m == null || m.getIsLearner()) {
+      return CompletableFuture.failedFuture(EtcdError.BAD_LEADER_TRANSFEREE.exception());
+    }
+    if (to == memberId) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return driver.transferLeadership(to);
+  }
+
+  RaftDriver driver() {
+    return driver;
+  }
+
+  /** MemberAdd: completes with the new member and the members afterwards. */
+  public CompletableFuture<io.etcd.jetcd.api.MemberAddResponse> memberAdd(
+      List<String> peerUrls, boolean learner) {
+    return memberAdmin.add(peerUrls, learner).thenApply(a ->
+        io.etcd.jetcd.api.MemberAddResponse.newBuilder()
+            .setHeader(header(ResponseHeader.getDefaultInstance()))
+            .setMember(a.member()).addAllMembers(a.members()).build());
+  }
+
+  public CompletableFuture<List<io.etcd.jetcd.api.Member>> memberRemove(long id) {
+    return memberAdmin.remove(id);
+  }
+
+  public CompletableFuture<List<io.etcd.jetcd.api.Member>> memberUpdate(long id,
+      List<String> peerUrls) {
+    return memberAdmin.update(id, peerUrls);
+  }
+
+  public CompletableFuture<List<io.etcd.jetcd.api.Member>> memberPromote(long id) {
+    return memberAdmin.promote(id);
+  }
+
+  /** Answers a peer's call (see {@link io.cairn.server.transport.CallHandler}). */
+  public CompletableFuture<byte[]> handleCall(long from, String method, byte[] request) {
+    switch (method) {
+      case RaftDriver.CALL_PROPOSE:
+        return driver.acceptForwarded(request, false);
+      case RaftDriver.CALL_PROPOSE_CONF:
+        return driver.acceptForwarded(request, true);
+      case CALL_LEASE_RENEW: {
+        if (!driver.isLeader()) {
+          return CompletableFuture.failedFuture(EtcdError.NOT_LEADER.exception());
+        }
+        long ttl = lessor.keepAlive(java.nio.ByteBuffer.wrap(request).getLong());
+        return CompletableFuture.completedFuture(
+            java.nio.ByteBuffer.allocate(8).putLong(ttl).array());
+      }
+      case CALL_LEASE_TTL: {
+        if (!driver.isLeader()) {
+          return CompletableFuture.failedFuture(EtcdError.NOT_LEADER.exception());
+        }
+        io.cairn.server.lease.Lease l = lessor.get(java.nio.ByteBuffer.wrap(request).getLong());
+        return CompletableFuture.completedFuture(java.nio.ByteBuffer.allocate(8)
+            .putLong(l == null ? -1 : lessor.remainingSeconds(l)).array());
+      }
+      case CALL_PROMOTE:
+        return memberAdmin.promote(java.nio.ByteBuffer.wrap(request).getLong())
+            .thenApply(v -> new byte[0]);
+      default:
+        return CompletableFuture.failedFuture(
+            new IllegalArgumentException("unknown peer call " + method));
+    }
+  }
+
+  private static final String CALL_LEASE_RENEW = "lease-renew";
+  private static final String CALL_LEASE_TTL = "lease-ttl";
+  static final String CALL_PROMOTE = "member-promote";
+
+  /**
+   * Renews a lease (LeaseKeepAlive): the leader keeps lease deadlines, so a follower forwards the
+   * renewal to it. Completes with the TTL granted, or 0 when the lease does not exist.
+   */
+  public CompletableFuture<Long> renewLease(long id) {
+    if (driver.isLeader()) {
+      return CompletableFuture.completedFuture(lessor.keepAlive(id));
+    }
+    return askLeader(CALL_LEASE_RENEW, id);
+  }
+
+  /** Seconds left on a lease by the leader's clock; -1 when it does not exist. */
+  public CompletableFuture<Long> leaseRemaining(long id) {
+    if (driver.isLeader()) {
+      io.cairn.server.lease.Lease l = lessor.get(id);
+      return CompletableFuture.completedFuture(l == null ? -1 : lessor.remainingSeconds(l));
+    }
+    return askLeader(CALL_LEASE_TTL, id);
+  }
+
+  private CompletableFuture<Long> askLeader(String method, long id) {
+    long leader = driver.leader();
+    if (leader == 0) {
+      return CompletableFuture.failedFuture(EtcdError.NO_LEADER.exception());
+    }
+    return peers.call(leader, method, java.nio.ByteBuffer.allocate(8).putLong(id).array(),
+            requestTimeoutMillis(config))
+        .handle((b, e) -> {
+          if (e == null) {
+            return java.nio.ByteBuffer.wrap(b).getLong();
+          }
+          Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+              ? e.getCause() : e;
+          throw c instanceof io.cairn.server.transport.PeerCallException
+              ? EtcdError.fromMessage(c.getMessage())
+              : EtcdError.TIMEOUT_DUE_TO_CONNECTION_LOST.exception();
+        });
   }
 
   /**
-   * Whether the member can serve: it is running and its write path is alive. (A cluster adds:
-   * it has a leader and no alarm.)
+   * Whether the member can serve: it is running, its write path is alive, it has a leader and
+   * no alarm is raised.
    */
   public boolean isHealthy() {
-    return applyLoop.isRunning() && !alarms.any();
+    return driver.isRunning() && driver.leader() != 0 && !alarms.any();
   }
 
   public Alarms alarms() {
@@ -247,13 +499,9 @@ public final class EtcdServer implements AutoCloseable {
     return propose(Command.of(Command.Kind.ALARM, r));
   }
 
-  /** The cluster's members as etcd lists them. A single member for now: this one. */
+  /** The cluster's members as etcd lists them (in ID order). */
   public List<io.etcd.jetcd.api.Member> members() {
-    io.etcd.jetcd.api.Member.Builder m =
-        io.etcd.jetcd.api.Member.newBuilder().setID(memberId).setName(config.name());
-    config.initialAdvertisePeerUrls().forEach(u -> m.addPeerURLs(u.toString()));
-    config.advertiseClientUrls().forEach(u -> m.addClientURLs(u.toString()));
-    return List.of(m.build());
+    return members.list();
   }
 
   /**
@@ -261,7 +509,7 @@ public final class EtcdServer implements AutoCloseable {
    * held back while the file is swapped. Logs the sizes before and after.
    */
   public CompletableFuture<Object> defragment() {
-    return applyLoop.runExclusive(
+    return driver.runExclusive(
         () -> {
           long before = backend.fileSizeBytes();
           long t0 = System.nanoTime();
@@ -327,13 +575,13 @@ public final class EtcdServer implements AutoCloseable {
     if (cmd.size() > config.maxRequestBytes()) {
       return CompletableFuture.failedFuture(EtcdError.REQUEST_TOO_LARGE.exception());
     }
-    return applyLoop.propose(cmd);
+    return driver.propose(cmd);
   }
 
   /** Completes a response header: cluster, member and term, and the revision when unset. */
   public ResponseHeader header(ResponseHeader h) {
     ResponseHeader.Builder b =
-        h.toBuilder().setClusterId(clusterId).setMemberId(memberId).setRaftTerm(term);
+        h.toBuilder().setClusterId(clusterId).setMemberId(memberId).setRaftTerm(driver.term());
     if (h.getRevision() == 0) {
       b.setRevision(store.currentRevision());
     }
@@ -343,7 +591,8 @@ public final class EtcdServer implements AutoCloseable {
   @Override
   public void close() {
     leaseKeeper.close();
-    applyLoop.close();
+    driver.close();
+    peers.close();
     watchHub.close();
     responder.shutdown();
     background.shutdownNow();

@@ -32,7 +32,11 @@ final class LeaseKeeper implements AutoCloseable {
   private final long idPrefix;
   private long lastId;
 
-  LeaseKeeper(Lessor lessor, long memberId, Function<Command, CompletableFuture<Object>> propose) {
+  private final java.util.function.BooleanSupplier isLeader;
+
+  LeaseKeeper(Lessor lessor, long memberId, Function<Command, CompletableFuture<Object>> propose,
+      java.util.function.BooleanSupplier isLeader) {
+    this.isLeader = isLeader;
     this.lessor = lessor;
     this.propose = propose;
     // As etcd: the member's low 16 bits on top, a time-based counter below; always positive.
@@ -54,18 +58,33 @@ final class LeaseKeeper implements AutoCloseable {
   }
 
   private synchronized long nextId() {
-    long candidate = idPrefix | ((System.currentTimeMillis() << 8) & 0xffff_ffff_ffffL);
-    if (candidate <= lastId) {
-      candidate = lastId + 1;
-    }
-    while (lessor.exists(candidate & Long.MAX_VALUE) || (candidate & Long.MAX_VALUE) == 0) {
-      candidate++;
+    long candidate = candidateId(idPrefix, System.currentTimeMillis(), lastId);
+    while (lessor.exists(candidate)) {
+      candidate = candidateId(idPrefix, 0, candidate);
     }
     lastId = candidate;
-    return candidate & Long.MAX_VALUE;
+    return candidate;
+  }
+
+  /**
+   * The next lease ID after {@code lastId}: the member prefix over a clock-based counter, kept
+   * positive (etcd's IDs are int64 and clients print them as such) and increasing.
+   */
+  static long candidateId(long prefix, long nowMillis, long lastId) {
+    long candidate = (prefix | ((nowMillis << 8) & 0xffff_ffff_ffffL)) & Long.MAX_VALUE;
+    if (candidate <= lastId) {
+      // Compare within the same member prefix: a negative prefix once made every ID look
+      // smaller than 0 and IDs fell back to 1, 2, 3…
+      candidate = lastId + 1;
+    }
+    return candidate == 0 ? 1 : candidate;
   }
 
   private void revokeExpired() {
+    if (!isLeader.getAsBoolean()) {
+      // Only the leader decides expiry; followers apply the revocations it proposes.
+      return;
+    }
     for (Lease l : lessor.expired()) {
       if (revoking.add(l.id())) {
         revoke(l.id())

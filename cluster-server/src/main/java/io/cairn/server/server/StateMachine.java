@@ -29,10 +29,16 @@ final class StateMachine {
   private final io.cairn.server.metrics.EtcdMetrics metrics;
   private final Quota quota;
   private final io.cairn.server.auth.AuthStore auth;
+  private final io.cairn.server.cluster.MemberTable members;
+  private final java.util.function.Consumer<io.etcd.jetcd.api.Member> peerUrlsChanged;
 
   StateMachine(
       MvccStore store, KvApplier kv, LeaseApplier leases, Quota quota,
-      io.cairn.server.metrics.EtcdMetrics metrics, io.cairn.server.auth.AuthStore auth) {
+      io.cairn.server.metrics.EtcdMetrics metrics, io.cairn.server.auth.AuthStore auth,
+      io.cairn.server.cluster.MemberTable members,
+      java.util.function.Consumer<io.etcd.jetcd.api.Member> peerUrlsChanged) {
+    this.members = members;
+    this.peerUrlsChanged = peerUrlsChanged;
     this.auth = auth;
     this.metrics = metrics;
     this.quota = quota;
@@ -80,6 +86,28 @@ final class StateMachine {
       }
       case ALARM -> quota.alarm(batch, AlarmRequest.parseFrom(cmd.payload()));
       case NOOP -> null;
+      case MEMBER_ATTRIBUTES -> {
+        io.etcd.jetcd.api.Member a = io.etcd.jetcd.api.Member.parseFrom(cmd.payload());
+        io.etcd.jetcd.api.Member m = members.get(a.getID());
+        if (m != null) {
+          members.put(batch.txn(), m.toBuilder().setName(a.getName()).clearClientURLs()
+              .addAllClientURLs(a.getClientURLsList()).build());
+        }
+        yield null;
+      }
+      case MEMBER_UPDATE -> {
+        io.etcd.jetcd.api.MemberUpdateRequest u =
+            io.etcd.jetcd.api.MemberUpdateRequest.parseFrom(cmd.payload());
+        io.etcd.jetcd.api.Member m = members.get(u.getID());
+        if (m == null) {
+          throw EtcdError.MEMBER_NOT_FOUND.exception();
+        }
+        io.etcd.jetcd.api.Member updated =
+            m.toBuilder().clearPeerURLs().addAllPeerURLs(u.getPeerURLsList()).build();
+        members.put(batch.txn(), updated);
+        peerUrlsChanged.accept(updated);
+        yield members.list();
+      }
       case AUTH_ENABLE, AUTH_DISABLE, AUTHENTICATE, USER_ADD, USER_DELETE, USER_CHANGE_PASSWORD,
           USER_GRANT_ROLE, USER_REVOKE_ROLE, ROLE_ADD, ROLE_DELETE, ROLE_GRANT_PERMISSION,
           ROLE_REVOKE_PERMISSION -> auth.apply(batch.txn(), cmd.kind(), cmd.payload());

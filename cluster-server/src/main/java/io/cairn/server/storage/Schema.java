@@ -34,6 +34,12 @@ public final class Schema {
   /** Auth roles: name → {@code authpb.Role}. */
   public static final String AUTH_ROLES = "auth_roles";
 
+  /** Cluster members: 8-byte big-endian member ID → etcd's {@code etcdserverpb.Member}. */
+  public static final String MEMBERS = "members";
+
+  /** IDs of members removed from the cluster (they may never rejoin): 8-byte ID → empty. */
+  public static final String MEMBERS_REMOVED = "members_removed";
+
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);
   }

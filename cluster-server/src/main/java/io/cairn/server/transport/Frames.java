@@ -10,7 +10,11 @@ import java.nio.charset.StandardCharsets;
  * <ul>
  *   <li>{@link #MESSAGE}: a Raft message in {@code raft.MessageCodec}'s encoding;
  *   <li>{@link #PING} / {@link #PONG}: 8 bytes of the sender's {@code nanoTime}, echoed back, for
- *       round-trip measurement.
+ *       round-trip measurement;
+ *   <li>{@link #CALL}: {@code call id (8) | method length (1) | method (ASCII) | request}, a
+ *       request to the peer's member (forwarded lease renewals, proposals), answered on the same
+ *       connection by {@link #REPLY}: {@code call id (8) | status (1) | body}, where status 0
+ *       carries the answer and status 1 an error text (etcd's wording).
  * </ul>
  */
 final class Frames {
@@ -23,4 +27,6 @@ final class Frames {
   static final byte MESSAGE = 1;
   static final byte PING = 2;
   static final byte PONG = 3;
+  static final byte CALL = 4;
+  static final byte REPLY = 5;
 }

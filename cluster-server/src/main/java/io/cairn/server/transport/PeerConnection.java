@@ -13,6 +13,10 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,6 +26,8 @@ import java.util.concurrent.TimeUnit;
  * reported: Raft retransmits what matters, and a bounded loss beats an unbounded queue.
  */
 final class PeerConnection {
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(PeerConnection.class);
   private static final long MIN_BACKOFF_MS = 50;
   private static final long MAX_BACKOFF_MS = 2_000;
   private static final long PING_MS = 1_000;
@@ -36,6 +42,9 @@ final class PeerConnection {
   private volatile Channel channel;
   private volatile boolean closed;
   private long backoffMs = MIN_BACKOFF_MS;
+  private final java.util.Map<Long, CompletableFuture<byte[]>> calls =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final AtomicLong nextCall = new AtomicLong();
 
   PeerConnection(
       long localId,
@@ -77,6 +86,39 @@ final class PeerConnection {
     return true;
   }
 
+  /**
+   * Calls {@code method} on the peer's member; fails with {@link PeerCallException} (the peer's
+   * error text), or with an {@link java.io.IOException} when not connected or the connection
+   * drops before the answer.
+   */
+  CompletableFuture<byte[]> call(String method, byte[] request, long timeoutMillis) {
+    CompletableFuture<byte[]> f = new CompletableFuture<>();
+    Channel c = channel;
+    if (c == null || !c.isActive()) {
+      f.completeExceptionally(new java.io.IOException("peer " + Long.toHexString(peer)
+          + " is not connected"));
+      return f;
+    }
+    long id = nextCall.incrementAndGet();
+    calls.put(id, f);
+    byte[] name = method.getBytes(StandardCharsets.US_ASCII);
+    ByteBuf frame = c.alloc().buffer(14 + name.length + request.length);
+    frame.writeInt(10 + name.length + request.length).writeByte(Frames.CALL).writeLong(id)
+        .writeByte(name.length).writeBytes(name).writeBytes(request);
+    c.writeAndFlush(frame);
+    f.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((v, e) -> calls.remove(id));
+    return f;
+  }
+
+  private void failCalls() {
+    for (Long id : List.copyOf(calls.keySet())) {
+      CompletableFuture<byte[]> f = calls.remove(id);
+      if (f != null) {
+        f.completeExceptionally(new java.io.IOException("connection to peer lost"));
+      }
+    }
+  }
+
   private void connect() {
     if (closed) {
       return;
@@ -104,10 +146,15 @@ final class PeerConnection {
     f.addListener(
         done -> {
           if (!done.isSuccess()) {
+            log.atDebug().addKeyValue("remote-peer-id", Long.toHexString(peer))
+                .addKeyValue("address", address.toString())
+                .log("peer connection failed: " + done.cause());
             retryLater();
             return;
           }
           Channel c = f.channel();
+          log.atDebug().addKeyValue("remote-peer-id", Long.toHexString(peer))
+              .log("peer connection established");
           backoffMs = MIN_BACKOFF_MS;
           ByteBuf preface = c.alloc().buffer(4 + Frames.PREFACE_LENGTH);
           preface.writeInt(Frames.PREFACE_LENGTH).writeBytes(Frames.MAGIC)
@@ -116,7 +163,10 @@ final class PeerConnection {
           channel = c;
           listener.connected(peer);
           c.closeFuture().addListener(x -> {
+            log.atDebug().addKeyValue("remote-peer-id", Long.toHexString(peer))
+                .log("peer connection lost");
             channel = null;
+            failCalls();
             listener.disconnected(peer);
             retryLater();
           });
@@ -134,6 +184,8 @@ final class PeerConnection {
 
   private void retryLater() {
     if (closed) {
+      log.atDebug().addKeyValue("remote-peer-id", Long.toHexString(peer))
+          .log("peer connection closed for good");
       return;
     }
     long wait = backoffMs;
@@ -143,6 +195,7 @@ final class PeerConnection {
 
   void close() {
     closed = true;
+    failCalls();
     Channel c = channel;
     if (c != null) {
       c.close();
@@ -153,13 +206,29 @@ final class PeerConnection {
   private final class PongReader extends SimpleChannelInboundHandler<ByteBuf> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
-      if (frame.readByte() == Frames.PONG && frame.readableBytes() >= 8) {
+      byte kind = frame.readByte();
+      if (kind == Frames.PONG && frame.readableBytes() >= 8) {
         listener.roundTrip(peer, System.nanoTime() - frame.readLong());
+      } else if (kind == Frames.REPLY && frame.readableBytes() >= 9) {
+        CompletableFuture<byte[]> f = calls.remove(frame.readLong());
+        byte status = frame.readByte();
+        byte[] body = new byte[frame.readableBytes()];
+        frame.readBytes(body);
+        if (f != null) {
+          if (status == 0) {
+            f.complete(body);
+          } else {
+            f.completeExceptionally(
+                new PeerCallException(new String(body, StandardCharsets.UTF_8)));
+          }
+        }
       }
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      log.atDebug().addKeyValue("remote-peer-id", Long.toHexString(peer)).setCause(cause)
+          .log("peer connection failed; closing it");
       ctx.close();
     }
   }

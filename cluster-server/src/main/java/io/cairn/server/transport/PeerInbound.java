@@ -5,7 +5,10 @@ import io.cairn.server.raft.MessageCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,17 +23,22 @@ final class PeerInbound extends SimpleChannelInboundHandler<ByteBuf> {
   private final long clusterId;
   private final Consumer<Message> deliver;
   private final TransportListener listener;
-  private long remote = -1;
+  private final CallHandler calls;
+  /** The sender's member ID, once its preface arrived. Any long is a valid ID (half are negative). */
+  private long remote;
+  private boolean prefaceRead;
 
-  PeerInbound(long clusterId, Consumer<Message> deliver, TransportListener listener) {
+  PeerInbound(
+      long clusterId, Consumer<Message> deliver, CallHandler calls, TransportListener listener) {
     this.clusterId = clusterId;
     this.deliver = deliver;
+    this.calls = calls;
     this.listener = listener;
   }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
-    if (remote < 0) {
+    if (!prefaceRead) {
       readPreface(ctx, frame);
       return;
     }
@@ -47,6 +55,7 @@ final class PeerInbound extends SimpleChannelInboundHandler<ByteBuf> {
         ByteBuf pong = ctx.alloc().buffer(13).writeInt(9).writeByte(Frames.PONG).writeLong(sent);
         ctx.writeAndFlush(pong);
       }
+      case Frames.CALL -> call(ctx, frame);
       default -> {
         log.atWarn().addKeyValue("remote-peer-id", Long.toHexString(remote))
             .log("unknown peer frame kind " + kind + "; closing");
@@ -55,9 +64,40 @@ final class PeerInbound extends SimpleChannelInboundHandler<ByteBuf> {
     }
   }
 
+  private void call(ChannelHandlerContext ctx, ByteBuf frame) {
+    long id = frame.readLong();
+    byte[] name = new byte[frame.readUnsignedByte()];
+    frame.readBytes(name);
+    byte[] request = new byte[frame.readableBytes()];
+    frame.readBytes(request);
+    long from = remote;
+    CompletableFuture<byte[]> answer;
+    try {
+      answer = calls.handle(from, new String(name, StandardCharsets.US_ASCII), request);
+    } catch (RuntimeException e) {
+      answer = CompletableFuture.failedFuture(e);
+    }
+    answer.whenComplete(
+        (body, err) -> {
+          byte status = 0;
+          byte[] out = body;
+          if (err != null) {
+            Throwable cause = err instanceof CompletionException && err.getCause() != null
+                ? err.getCause() : err;
+            status = 1;
+            out = String.valueOf(cause.getMessage()).getBytes(StandardCharsets.UTF_8);
+          }
+          ByteBuf reply = ctx.alloc().buffer(14 + out.length);
+          reply.writeInt(10 + out.length).writeByte(Frames.REPLY).writeLong(id).writeByte(status)
+              .writeBytes(out);
+          ctx.writeAndFlush(reply);
+        });
+  }
+
   private void readPreface(ChannelHandlerContext ctx, ByteBuf frame) {
     byte[] magic = new byte[Frames.MAGIC.length];
-    if (frame.readableBytes() != Frames.PREFACE_LENGTH - 0) {
+    if (frame.readableBytes() != Frames.PREFACE_LENGTH) {
+      log.atDebug().log("bad peer preface; closing");
       ctx.close();
       return;
     }
@@ -78,12 +118,13 @@ final class PeerInbound extends SimpleChannelInboundHandler<ByteBuf> {
       return;
     }
     remote = from;
+    prefaceRead = true;
     listener.connected(from);
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    if (remote >= 0) {
+    if (prefaceRead) {
       listener.disconnected(remote);
     }
   }

@@ -27,9 +27,11 @@ public final class PeerServer {
       HttpRouter http,
       long clusterId,
       Consumer<Message> deliver,
+      CallHandler calls,
       TransportListener listener) {
     return HttpListeners.start(
-        urls, tls, p -> p.addLast("peer-sniff", new Sniffer(http, clusterId, deliver, listener)));
+        urls, tls,
+        p -> p.addLast("peer-sniff", new Sniffer(http, clusterId, deliver, calls, listener)));
   }
 
   /** Looks at the first bytes: the framed preface means Raft, anything else HTTP. */
@@ -37,12 +39,15 @@ public final class PeerServer {
     private final HttpRouter http;
     private final long clusterId;
     private final Consumer<Message> deliver;
+    private final CallHandler calls;
     private final TransportListener listener;
 
-    Sniffer(HttpRouter http, long clusterId, Consumer<Message> deliver, TransportListener l) {
+    Sniffer(HttpRouter http, long clusterId, Consumer<Message> deliver, CallHandler calls,
+        TransportListener l) {
       this.http = http;
       this.clusterId = clusterId;
       this.deliver = deliver;
+      this.calls = calls;
       this.listener = l;
     }
 
@@ -62,7 +67,7 @@ public final class PeerServer {
         return;
       }
       ctx.pipeline().addLast(new LengthFieldBasedFrameDecoder(Frames.MAX_FRAME, 0, 4, 0, 4));
-      ctx.pipeline().addLast(new PeerInbound(clusterId, deliver, listener));
+      ctx.pipeline().addLast(new PeerInbound(clusterId, deliver, calls, listener));
       ctx.pipeline().remove(this);
     }
   }

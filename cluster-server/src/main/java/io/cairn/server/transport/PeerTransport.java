@@ -68,6 +68,17 @@ public final class PeerTransport implements AutoCloseable {
     return c.send(Frames.MESSAGE, MessageCodec.encode(m));
   }
 
+  /** Calls {@code method} on {@code peer}'s member (see {@link Frames#CALL}). */
+  public java.util.concurrent.CompletableFuture<byte[]> call(
+      long peer, String method, byte[] request, long timeoutMillis) {
+    PeerConnection c = peers.get(peer);
+    if (c == null) {
+      return java.util.concurrent.CompletableFuture.failedFuture(
+          new java.io.IOException("unknown peer " + Long.toHexString(peer)));
+    }
+    return c.call(method, request, timeoutMillis);
+  }
+
   @Override
   public void close() {
     peers.values().forEach(PeerConnection::close);

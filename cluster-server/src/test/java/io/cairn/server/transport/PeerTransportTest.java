@@ -18,7 +18,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +53,7 @@ class PeerTransportTest {
     BlockingQueue<Message> inbox = new LinkedBlockingQueue<>();
     AtomicLong rtt = new AtomicLong();
     try (HttpListeners server = PeerServer.start(List.of(URI.create("http://127.0.0.1:0")),
-            () -> null, versionRouter(), CLUSTER, inbox::add, TransportListener.NONE);
+            () -> null, versionRouter(), CLUSTER, inbox::add, CallHandler.NONE, TransportListener.NONE);
         PeerTransport t = new PeerTransport(1, CLUSTER, null, new TransportListener() {
           @Override
           public void roundTrip(long peer, long nanos) {
@@ -78,10 +80,40 @@ class PeerTransportTest {
   }
 
   @Test
+  void callsAreAnsweredOnTheSameConnectionWithTheirErrorText() throws Exception {
+    CallHandler echo = (from, method, request) -> switch (method) {
+      case "echo" -> CompletableFuture.completedFuture(
+          (from + ":" + new String(request, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+      case "slow" -> new CompletableFuture<>();
+      default -> CompletableFuture.failedFuture(new IllegalStateException("etcdserver: not leader"));
+    };
+    try (HttpListeners server = PeerServer.start(List.of(URI.create("http://127.0.0.1:0")),
+            () -> null, versionRouter(), CLUSTER, m -> {}, echo, TransportListener.NONE);
+        PeerTransport t = new PeerTransport(7, CLUSTER, null, TransportListener.NONE)) {
+      assertThat(t.call(2, "echo", new byte[0], 1000)).failsWithin(Duration.ofSeconds(5));
+      t.addPeer(2, url("http", server));
+      await().atMost(Duration.ofSeconds(10)).until(() -> t.isConnected(2));
+      byte[] got = t.call(2, "echo", "hi".getBytes(StandardCharsets.UTF_8), 5000).get(5, TimeUnit.SECONDS);
+      assertThat(new String(got, StandardCharsets.UTF_8)).isEqualTo("7:hi");
+      assertThat(t.call(2, "other", new byte[0], 5000))
+          .failsWithin(Duration.ofSeconds(5))
+          .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+          .havingCause()
+          .isInstanceOf(PeerCallException.class)
+          .withMessage("etcdserver: not leader");
+      assertThat(t.call(2, "slow", new byte[0], 200))
+          .failsWithin(Duration.ofSeconds(5))
+          .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+          .havingCause()
+          .isInstanceOf(java.util.concurrent.TimeoutException.class);
+    }
+  }
+
+  @Test
   void aMemberOfAnotherClusterIsRefused() throws Exception {
     BlockingQueue<Message> inbox = new LinkedBlockingQueue<>();
     try (HttpListeners server = PeerServer.start(List.of(URI.create("http://127.0.0.1:0")),
-            () -> null, versionRouter(), CLUSTER, inbox::add, TransportListener.NONE);
+            () -> null, versionRouter(), CLUSTER, inbox::add, CallHandler.NONE, TransportListener.NONE);
         PeerTransport t = new PeerTransport(1, CLUSTER + 1, null, TransportListener.NONE)) {
       t.addPeer(2, url("http", server));
       for (int i = 0; i < 20; i++) {
@@ -93,10 +125,53 @@ class PeerTransportTest {
   }
 
   @Test
+  void membersWithNegativeIdsStayConnected() throws Exception {
+    // Member IDs are 64-bit hashes: half of them are negative as Java longs. A negative sender
+    // ID was once taken for "no preface yet", so its second frame closed the connection.
+    BlockingQueue<Message> inbox = new LinkedBlockingQueue<>();
+    long sender = 0xa6b899a614adff8fL;
+    try (HttpListeners server = PeerServer.start(List.of(URI.create("http://127.0.0.1:0")),
+            () -> null, versionRouter(), CLUSTER, inbox::add, CallHandler.NONE,
+            TransportListener.NONE);
+        PeerTransport t = new PeerTransport(sender, CLUSTER, null, TransportListener.NONE)) {
+      t.addPeer(2, url("http", server));
+      await().atMost(Duration.ofSeconds(10)).until(() -> t.isConnected(2));
+      for (int i = 0; i < 5; i++) {
+        assertThat(t.send(append(i))).isTrue();
+        assertThat(inbox.poll(10, TimeUnit.SECONDS).index()).isEqualTo(i);
+      }
+      assertThat(t.isConnected(2)).isTrue();
+    }
+  }
+
+  @Test
+  void connectsOnceThePeerStartsListening() throws Exception {
+    // Members of a new cluster start one by one: the first finds nobody listening yet.
+    int port;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    URI where = URI.create("http://127.0.0.1:" + port);
+    BlockingQueue<Message> inbox = new LinkedBlockingQueue<>();
+    try (PeerTransport t = new PeerTransport(1, CLUSTER, null, TransportListener.NONE)) {
+      t.addPeer(2, where);
+      // Long enough for the backoff to reach its cap.
+      Thread.sleep(3_500);
+      assertThat(t.isConnected(2)).isFalse();
+      try (HttpListeners late = PeerServer.start(List.of(where), () -> null, versionRouter(),
+          CLUSTER, inbox::add, CallHandler.NONE, TransportListener.NONE)) {
+        await().atMost(Duration.ofSeconds(15)).until(() -> t.isConnected(2));
+        assertThat(t.send(append(3))).isTrue();
+        assertThat(inbox.poll(10, TimeUnit.SECONDS).index()).isEqualTo(3);
+      }
+    }
+  }
+
+  @Test
   void reconnectsWhenThePeerComesBack() throws Exception {
     BlockingQueue<Message> inbox = new LinkedBlockingQueue<>();
     HttpListeners first = PeerServer.start(List.of(URI.create("http://127.0.0.1:0")),
-        () -> null, versionRouter(), CLUSTER, inbox::add, TransportListener.NONE);
+        () -> null, versionRouter(), CLUSTER, inbox::add, CallHandler.NONE, TransportListener.NONE);
     URI where = url("http", first);
     try (PeerTransport t = new PeerTransport(1, CLUSTER, null, TransportListener.NONE)) {
       t.addPeer(2, where);
@@ -105,7 +180,7 @@ class PeerTransportTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> !t.isConnected(2));
       assertThat(t.send(append(1))).as("dropped while the peer is away").isFalse();
       try (HttpListeners again = PeerServer.start(List.of(where), () -> null, versionRouter(),
-          CLUSTER, inbox::add, TransportListener.NONE)) {
+          CLUSTER, inbox::add, CallHandler.NONE, TransportListener.NONE)) {
         await().atMost(Duration.ofSeconds(15)).until(() -> t.isConnected(2));
         assertThat(t.send(append(7))).isTrue();
         assertThat(inbox.poll(10, TimeUnit.SECONDS).index()).isEqualTo(7);
@@ -123,7 +198,7 @@ class PeerTransportTest {
     BlockingQueue<Message> inbox = new LinkedBlockingQueue<>();
     try (HttpListeners s = PeerServer.start(List.of(URI.create("https://127.0.0.1:0")),
             () -> TlsContexts.serverContext(server, dir, List.of()), versionRouter(), CLUSTER,
-            inbox::add, TransportListener.NONE);
+            inbox::add, CallHandler.NONE, TransportListener.NONE);
         PeerTransport t = new PeerTransport(1, CLUSTER, TlsContexts.clientContext(client),
             TransportListener.NONE)) {
       t.addPeer(2, url("https", s));

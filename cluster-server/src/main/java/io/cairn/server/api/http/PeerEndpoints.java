@@ -22,8 +22,12 @@ public final class PeerEndpoints {
                     + Versions.ETCD_CLUSTER + "\"}")));
     router.add(
         "/members",
-        (ctx, req) -> HttpRouter.send(ctx, req,
-            HttpRouter.json(HttpResponseStatus.OK, membersJson(server))));
+        (ctx, req) -> {
+          var resp = HttpRouter.json(HttpResponseStatus.OK, membersJson(server));
+          // A joining member learns the cluster's ID from this header, as from etcd's.
+          resp.headers().set("X-Etcd-Cluster-ID", Long.toHexString(server.clusterId()));
+          HttpRouter.send(ctx, req, resp);
+        });
     return router;
   }
 
@@ -37,6 +41,7 @@ public final class PeerEndpoints {
           .append(",\"name\":").append(quote(m.getName()))
           .append(",\"peerURLs\":").append(list(m.getPeerURLsList()))
           .append(",\"clientURLs\":").append(list(m.getClientURLsList()))
+          .append(m.getIsLearner() ? ",\"isLearner\":true" : "")
           .append('}');
     }
     return b.append(']').toString();

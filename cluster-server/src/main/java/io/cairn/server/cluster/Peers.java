@@ -1,0 +1,29 @@
+package io.cairn.server.cluster;
+
+import io.cairn.server.raft.Message;
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * How a member reaches the others: Raft messages one way, calls that expect an answer (forwarded
+ * proposals, lease renewals), and the set of peers to keep connections to. The netty transport
+ * implements it for real members; tests may wire members together in memory.
+ */
+public interface Peers extends AutoCloseable {
+  /** Sends a message to {@code m.to()}; delivery is best effort (Raft retransmits). */
+  void send(Message m);
+
+  /** Calls {@code method} on {@code peer}'s member. */
+  CompletableFuture<byte[]> call(long peer, String method, byte[] request, long timeoutMillis);
+
+  /** Starts (or re-points) the connection to a peer. */
+  void add(long peer, URI url);
+
+  void remove(long peer);
+
+  /** Whether a connection to the peer is up right now. */
+  boolean isActive(long peer);
+
+  @Override
+  void close();
+}
