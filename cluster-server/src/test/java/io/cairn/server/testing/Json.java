@@ -22,8 +22,9 @@ public final class Json {
 
   /** A JSON number, kept as its literal text. */
   public record Num(String text) {
+    /** The value as a long; etcd's uint64 IDs above Long.MAX_VALUE wrap as in Java's unsigned view. */
     public long longValue() {
-      return Long.parseLong(text);
+      return text.startsWith("-") ? Long.parseLong(text) : Long.parseUnsignedLong(text);
     }
 
     @Override

@@ -144,7 +144,13 @@ public final class MemberProcess implements AutoCloseable {
     flags.put("--advertise-client-urls", clientScheme + "://127.0.0.1:" + advertisedClientPort);
     flags.put("--listen-peer-urls", peerUrl);
     flags.put("--initial-advertise-peer-urls", peerUrl);
-    flags.put("--initial-cluster", name + "=" + peerUrl);
+    flags.put("--initial-cluster", b.initialCluster != null ? b.initialCluster : name + "=" + peerUrl);
+    if (b.initialClusterState != null) {
+      flags.put("--initial-cluster-state", b.initialClusterState);
+    }
+    if (b.initialClusterToken != null) {
+      flags.put("--initial-cluster-token", b.initialClusterToken);
+    }
     environment.putAll(b.env);
 
     List<String> cmd = new ArrayList<>();
@@ -411,6 +417,16 @@ public final class MemberProcess implements AutoCloseable {
   }
 
   /** Sends {@code signal} (e.g. {@code "INT"}) with kill(1) and waits up to 30 s for the exit status. */
+  /** Sends a signal without waiting for anything (SIGSTOP, SIGCONT). */
+  public void sendSignal(String signal) {
+    Process p = requireProcess();
+    ProcessResult r = Processes.run(List.of("kill", "-s", signal, Long.toString(p.pid())), Map.of(),
+        null, Duration.ofSeconds(10));
+    if (r.exitCode() != 0) {
+      throw new AssertionError("kill -s " + signal + " " + p.pid() + " failed: " + r);
+    }
+  }
+
   public int signal(String signal) {
     Process p = requireProcess();
     ProcessResult r = Processes.run(List.of("kill", "-s", signal, Long.toString(p.pid())), Map.of(), null,
@@ -574,6 +590,9 @@ public final class MemberProcess implements AutoCloseable {
     private Path dataDir;
     private boolean nameAndDataDirViaEnv;
     private final List<String> clientSchemes = new ArrayList<>();
+    private String initialCluster;
+    private String initialClusterState;
+    private String initialClusterToken;
 
     private Builder(ServerKind kind) {
       this.kind = kind;
@@ -632,6 +651,23 @@ public final class MemberProcess implements AutoCloseable {
 
     public Builder peerPort(int port) {
       this.peerPort = port;
+      return this;
+    }
+
+    /** {@code --initial-cluster}; default: this member alone. */
+    public Builder initialCluster(String initialCluster) {
+      this.initialCluster = initialCluster;
+      return this;
+    }
+
+    /** {@code --initial-cluster-state} ({@code new} or {@code existing}). */
+    public Builder initialClusterState(String state) {
+      this.initialClusterState = state;
+      return this;
+    }
+
+    public Builder initialClusterToken(String token) {
+      this.initialClusterToken = token;
       return this;
     }
 
