@@ -80,6 +80,10 @@ final class Bootstrap {
     Set<Long> voters = new HashSet<>();
     for (Map.Entry<String, List<URI>> e : initial.entrySet()) {
       long id = MemberIds.memberId(e.getValue(), cfg.initialClusterToken());
+      if (e.getKey().equals(cfg.name()) && storedMember != 0) {
+        // Restored data keeps the identity the restore gave it (etcd keeps it in the new WAL).
+        id = storedMember;
+      }
       ids.add(id);
       voters.add(id);
       Member.Builder m = Member.newBuilder().setID(id);

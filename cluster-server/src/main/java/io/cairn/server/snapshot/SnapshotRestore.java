@@ -123,7 +123,10 @@ public final class SnapshotRestore {
           names = EnvDbs.names(backend.env(), r.txn());
         }
         List<Dbi<byte[]>> membership = new ArrayList<>();
-        for (String n : List.of("members", "members_removed")) {
+        // A snapshot carries its member's Raft log and membership; the restored member starts a
+        // new cluster from the flags, so both go.
+        for (String n : List.of(Schema.MEMBERS, Schema.MEMBERS_REMOVED,
+            io.cairn.server.storage.RaftLogStore.LOG_DB)) {
           if (names.contains(n)) {
             membership.add(EnvDbs.handle(backend.env(), n));
           }
@@ -132,6 +135,9 @@ public final class SnapshotRestore {
           Txn<byte[]> txn = w.txn();
           for (Dbi<byte[]> dbi : membership) {
             dbi.drop(txn, false);
+          }
+          for (byte[] key : io.cairn.server.storage.RaftLogStore.META_KEYS) {
+            backend.meta().delete(txn, key);
           }
           long rev =
               KvHasher.currentRevision(

@@ -39,6 +39,9 @@ public final class RaftLogStore {
   private static final byte DATA_CODE = 0;
   private static final byte CONF_CHANGE_CODE = 1;
 
+  /** The meta keys that hold Raft state (a restore removes them with {@link #LOG_DB}). */
+  public static final List<byte[]> META_KEYS = List.of(HARD_STATE, CONF_STATE, SNAPSHOT);
+
   private final Backend backend;
 
   /** Opens the log's database; call before any transaction is open on this thread. */
