@@ -164,6 +164,7 @@ public final class Main {
             server.clusterId(),
             server::receive,
             server::handleCall,
+            server::newIncomingSnapshotFile,
             server.peerListener());
     peerListener.set(peers);
     for (var a : peers.addresses()) {

@@ -29,6 +29,12 @@ public final class Alarms {
 
   public Alarms(Supplier<Dbi<byte[]>> db, Txn<byte[]> readTxn) {
     this.db = db;
+    reload(readTxn);
+  }
+
+  /** Reads the raised alarms again (after a snapshot from the leader replaced them). */
+  public void reload(Txn<byte[]> readTxn) {
+    raised.clear();
     try (CursorIterable<byte[]> rows = db.get().iterate(readTxn)) {
       for (CursorIterable.KeyVal<byte[]> row : rows) {
         ByteBuffer k = ByteBuffer.wrap(row.key());

@@ -81,6 +81,11 @@ public final class AuthStore {
   public AuthStore(Backend backend, Txn<byte[]> readTxn, TokenProvider tokens) {
     this.backend = backend;
     this.tokens = tokens;
+    reload(readTxn);
+  }
+
+  /** Reads users, roles and flags again (after a snapshot from the leader replaced them). */
+  public void reload(Txn<byte[]> readTxn) {
     NavigableMap<String, UserRecord> users = new TreeMap<>();
     NavigableMap<String, Role> roles = new TreeMap<>();
     try (CursorIterable<byte[]> rows = backend.db(Schema.AUTH_USERS).iterate(readTxn)) {
@@ -101,7 +106,7 @@ public final class AuthStore {
     }
     byte[] en = backend.db(Schema.AUTH).get(readTxn, ENABLED);
     byte[] rev = backend.db(Schema.AUTH).get(readTxn, REVISION);
-    this.state = new State(en != null && en.length == 1 && en[0] == 1,
+    state = new State(en != null && en.length == 1 && en[0] == 1,
         rev == null ? 0 : ByteBuffer.wrap(rev).getLong(), users, roles, new ConcurrentHashMap<>());
   }
 

@@ -16,6 +16,12 @@ public interface Peers extends AutoCloseable {
   /** Calls {@code method} on {@code peer}'s member. */
   CompletableFuture<byte[]> call(long peer, String method, byte[] request, long timeoutMillis);
 
+  /**
+   * Streams a snapshot image (a file) and then the snapshot message to {@code m.to()}; blocks
+   * until the peer has stored it.
+   */
+  void sendSnapshot(Message m, java.nio.file.Path image, long timeoutMillis) throws Exception;
+
   /** Starts (or re-points) the connection to a peer. */
   void add(long peer, URI url);
 

@@ -24,6 +24,12 @@ public final class TransportPeers implements Peers {
   }
 
   @Override
+  public void sendSnapshot(Message m, java.nio.file.Path image, long timeoutMillis)
+      throws Exception {
+    transport.sendSnapshot(m, image, timeoutMillis);
+  }
+
+  @Override
   public void add(long peer, URI url) {
     transport.addPeer(peer, url);
   }

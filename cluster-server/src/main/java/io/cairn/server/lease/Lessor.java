@@ -43,6 +43,15 @@ public final class Lessor {
     this.db = db;
     this.clock = clock;
     this.minTtlSeconds = minTtlSeconds;
+    reload(readTxn);
+  }
+
+  /**
+   * Reads the leases again (after a snapshot from the leader replaced them), each with its full
+   * TTL from now; attach their keys again with {@link #attach}.
+   */
+  public void reload(Txn<byte[]> readTxn) {
+    leases.clear();
     long now = clock.getAsLong();
     try (CursorIterable<byte[]> rows = db.get().iterate(readTxn)) {
       for (CursorIterable.KeyVal<byte[]> row : rows) {

@@ -14,6 +14,10 @@ final class KeyIndex {
   private final ConcurrentSkipListMap<ByteString, KeyHistory> keys =
       new ConcurrentSkipListMap<>(ByteString.unsignedLexicographicalComparator());
 
+  void clear() {
+    keys.clear();
+  }
+
   KeyHistory get(ByteString key) {
     return keys.get(key);
   }

@@ -57,6 +57,15 @@ public final class MvccStore implements RangeReader, AutoCloseable {
     return s;
   }
 
+  /**
+   * Rebuilds the key index and revisions from the rows, after a snapshot from the leader
+   * replaced them. Writer thread, between batches.
+   */
+  public void reload() {
+    index.clear();
+    recover();
+  }
+
   private void recover() {
     long maxMain = 1;
     long scheduled;

@@ -69,6 +69,7 @@ public final class EtcdServer implements AutoCloseable {
     this.metrics = new EtcdMetrics(Versions.ETCD_SERVER);
     this.lock = DataDirLock.acquire(config.dataDir());
     SnapshotWriter.removeStale(config.dataDir());
+    removeStaleImages(config);
     long mapSize = Math.max(8L << 30, config.quotaBackendBytes() * 2);
     this.backend = Backend.open(config.dataDir(), mapSize);
     this.store = MvccStore.open(backend);
@@ -136,12 +137,42 @@ public final class EtcdServer implements AutoCloseable {
             onFatal,
             config.heartbeatIntervalMs(),
             requestTimeoutMillis(config),
-            config.snapshotCount());
+            config.snapshotCount(),
+            snapshotDir(config));
     this.leaseKeeper = new LeaseKeeper(lessor, memberId, this::propose, driver::isLeader);
     this.memberAdmin = new MemberAdmin(memberId, members, peers, driver,
         config::strictReconfigCheck, requestTimeoutMillis(config));
     for (io.etcd.jetcd.api.Member m : members.list()) {
       connectTo(m);
+    }
+  }
+
+  private static void removeStaleImages(ServerConfig cfg) {
+    java.nio.file.Path dir = snapshotDir(cfg);
+    if (!java.nio.file.Files.isDirectory(dir)) {
+      return;
+    }
+    try (var files = java.nio.file.Files.list(dir)) {
+      for (java.nio.file.Path f : files.toList()) {
+        java.nio.file.Files.deleteIfExists(f);
+      }
+    } catch (java.io.IOException e) {
+      log.warn("cannot remove stale snapshot images in {}: {}", dir, e.getMessage());
+    }
+  }
+
+  /** Where snapshot images for and from peers are kept while in transit. */
+  public static java.nio.file.Path snapshotDir(ServerConfig cfg) {
+    return cfg.dataDir().resolve("member").resolve("snap.raft");
+  }
+
+  /** A new file for an incoming snapshot image. */
+  public java.nio.file.Path newIncomingSnapshotFile() {
+    try {
+      java.nio.file.Files.createDirectories(snapshotDir(config));
+      return java.nio.file.Files.createTempFile(snapshotDir(config), "recv-", ".img");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
@@ -193,6 +224,21 @@ public final class EtcdServer implements AutoCloseable {
       } else {
         b.addKeyValue("elected-leader-id", MemberIds.hex(leader)).log("raft.node: elected leader");
       }
+    }
+
+    @Override
+    public void stateReplaced() {
+      try (Backend.Read r = backend.read()) {
+        lessor.reload(r.txn());
+        alarms.reload(r.txn());
+        auth.reload(r.txn());
+        members.load(r.txn());
+      }
+      attachLeasedKeys();
+      for (io.etcd.jetcd.api.Member m : members.list()) {
+        connectTo(m);
+      }
+      watchHub.resync(store.currentRevision());
     }
 
     @Override

@@ -75,6 +75,9 @@ final class RaftDriver implements AutoCloseable {
     void leaderChanged(long previous, long leader, long term, boolean local);
 
     void membersChanged(ConfChange change);
+
+    /** A snapshot from the leader replaced the replicated state: reload what is kept in memory. */
+    void stateReplaced();
   }
 
   private final long id;
@@ -97,6 +100,10 @@ final class RaftDriver implements AutoCloseable {
   private final Map<Long, CompletableFuture<Object>> waits = new ConcurrentHashMap<>();
   private final AtomicInteger pending = new AtomicInteger();
   private final Thread thread;
+  private final java.nio.file.Path snapshotDir;
+  private final java.util.concurrent.ExecutorService snapshotSender =
+      java.util.concurrent.Executors.newSingleThreadExecutor(
+          io.cairn.server.util.DaemonThreads.named("snapshot-sender"));
 
   // Owned by the driver thread.
   private final List<Retry> awaitingLeader = new ArrayList<>();
@@ -129,7 +136,9 @@ final class RaftDriver implements AutoCloseable {
       Runnable onFatal,
       long tickMillis,
       long requestTimeoutMillis,
-      long snapshotCount) {
+      long snapshotCount,
+      java.nio.file.Path snapshotDir) {
+    this.snapshotDir = snapshotDir;
     this.id = node.id();
     this.node = node;
     this.raftStorage = raftStorage;
@@ -605,19 +614,41 @@ final class RaftDriver implements AutoCloseable {
     return new Applied(requestId, members.list());
   }
 
-  private void installSnapshot(Ready rd) {
-    // The bootstrap snapshot carries no data: the founding membership only. Snapshots with
-    // data arrive through SnapshotReceiver, which has installed them before the core sees them.
-    raftStorage.applySnapshot(rd.snapshot());
-    confState = rd.snapshot().meta().confState();
+  /**
+   * Installs a snapshot the core accepted. The bootstrap snapshot of a new cluster carries no
+   * image (the founding membership only); one from a leader names the image file the transport
+   * stored, which replaces every replicated row in one transaction.
+   */
+  private void installSnapshot(Ready rd) throws Exception {
+    io.cairn.server.raft.Snapshot snap = rd.snapshot();
+    io.cairn.server.raft.Snapshot bare = new io.cairn.server.raft.Snapshot(snap.meta(), null);
+    confState = snap.meta().confState();
+    java.nio.file.Path image = snap.data().length == 0 ? null
+        : java.nio.file.Path.of(new String(snap.data(), java.nio.charset.StandardCharsets.UTF_8));
     try (var w = store.backend().write()) {
-      logStore.setSnapshot(w.txn(), rd.snapshot().meta());
+      if (image != null) {
+        try (var in = new java.io.DataInputStream(new java.io.BufferedInputStream(
+            java.nio.file.Files.newInputStream(image), 1 << 20))) {
+          io.cairn.server.snapshot.RaftSnapshotData.install(store.backend(), w.txn(), in);
+        }
+        logStore.clear(w.txn());
+      }
+      logStore.setSnapshot(w.txn(), snap.meta());
       logStore.setConfState(w.txn(), confState);
       w.commit();
     }
-    if (rd.snapshot().index() > appliedIndex) {
-      appliedIndex = rd.snapshot().index();
+    raftStorage.applySnapshot(bare);
+    if (image != null) {
+      java.nio.file.Files.deleteIfExists(image);
+      store.reload();
+      listener.stateReplaced();
+      log.atInfo()
+          .addKeyValue("local-member-id", MemberIds.hex(id))
+          .addKeyValue("snapshot-index", snap.index())
+          .addKeyValue("revision", store.currentRevision())
+          .log("installed a snapshot from the leader");
     }
+    appliedIndex = Math.max(snap.index(), image != null ? store.consistentIndex() : appliedIndex);
   }
 
   private void send(Message m) {
@@ -631,15 +662,52 @@ final class RaftDriver implements AutoCloseable {
     peers.send(m);
   }
 
+  /**
+   * A follower needs the state as a whole. The image is written from one read transaction on a
+   * background thread (so applying goes on meanwhile) and streamed on a connection of its own;
+   * its Raft position is whatever that transaction had applied, at least the one asked for.
+   */
   private void sendSnapshot(Message m) {
-    if (m.snapshot().index() <= 1 || m.snapshot().data().length > 0) {
-      peers.send(m);
-      node.reportSnapshot(m.to(), true);
-      return;
-    }
-    log.atWarn().addKeyValue("to", MemberIds.hex(m.to()))
-        .log("follower needs a snapshot with data; not supported yet");
-    node.reportSnapshot(m.to(), false);
+    long to = m.to();
+    snapshotSender.execute(() -> {
+      java.nio.file.Path image = null;
+      boolean ok = false;
+      try {
+        java.nio.file.Files.createDirectories(snapshotDir);
+        image = java.nio.file.Files.createTempFile(snapshotDir, "send-", ".img");
+        io.cairn.server.raft.SnapshotMeta meta;
+        try (var out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(
+            java.nio.file.Files.newOutputStream(image), 1 << 20))) {
+          meta = io.cairn.server.snapshot.RaftSnapshotData.write(store.backend(), logStore, out);
+        }
+        if (meta.index() < m.snapshot().index() || meta.term() == 0) {
+          throw new IllegalStateException("snapshot image at " + meta.index()
+              + " is behind the requested " + m.snapshot().index());
+        }
+        Message withMeta = m.toBuilder()
+            .snapshot(new io.cairn.server.raft.Snapshot(meta, null)).build();
+        peers.sendSnapshot(withMeta, image, requestTimeoutMillis * 6);
+        log.atInfo()
+            .addKeyValue("to", MemberIds.hex(to))
+            .addKeyValue("snapshot-index", meta.index())
+            .addKeyValue("bytes", java.nio.file.Files.size(image))
+            .log("sent a snapshot to a follower");
+        ok = true;
+      } catch (Exception e) {
+        log.atWarn().addKeyValue("to", MemberIds.hex(to))
+            .log("failed to send a snapshot: " + e.getMessage());
+      } finally {
+        if (image != null) {
+          try {
+            java.nio.file.Files.deleteIfExists(image);
+          } catch (java.io.IOException ignored) {
+            // Left for the start-up clean-up.
+          }
+        }
+        boolean sent = ok;
+        inbox.add(() -> node.reportSnapshot(to, sent));
+      }
+    });
   }
 
   private void releaseReads() {
@@ -720,6 +788,7 @@ final class RaftDriver implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    snapshotSender.shutdownNow();
     try {
       thread.join(10_000);
     } catch (InterruptedException e) {

@@ -103,6 +103,46 @@ public final class RaftLogStore {
     }
   }
 
+  /**
+   * The term of the entry at {@code index}, read in {@code txn}: from the log, or from the
+   * snapshot point when the entry was compacted exactly there; 0 when unknown.
+   */
+  public long termAt(Txn<byte[]> txn, long index) {
+    byte[] row = log().get(txn, key(index));
+    if (row != null) {
+      return ByteBuffer.wrap(row).getLong();
+    }
+    byte[] snap = backend.meta().get(txn, SNAPSHOT);
+    if (snap != null) {
+      ByteBuffer b = ByteBuffer.wrap(snap);
+      if (b.getLong() == index) {
+        return b.getLong();
+      }
+    }
+    return 0;
+  }
+
+  /** The membership last applied, as of {@code txn}. */
+  public ConfState confState(Txn<byte[]> txn) {
+    byte[] cs = backend.meta().get(txn, CONF_STATE);
+    if (cs != null) {
+      return decodeConf(ByteBuffer.wrap(cs));
+    }
+    byte[] snap = backend.meta().get(txn, SNAPSHOT);
+    if (snap != null) {
+      ByteBuffer b = ByteBuffer.wrap(snap);
+      b.getLong();
+      b.getLong();
+      return decodeConf(b);
+    }
+    return ConfState.EMPTY;
+  }
+
+  /** Drops every log entry (a snapshot from the leader replaces the whole log). */
+  public void clear(Txn<byte[]> txn) {
+    log().drop(txn, false);
+  }
+
   /** Everything persisted, as the in-memory storage the core reads. */
   public MemoryStorage load() {
     MemoryStorage s = new MemoryStorage();

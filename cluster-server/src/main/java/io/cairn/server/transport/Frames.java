@@ -14,7 +14,10 @@ import java.nio.charset.StandardCharsets;
  *   <li>{@link #CALL}: {@code call id (8) | method length (1) | method (ASCII) | request}, a
  *       request to the peer's member (forwarded lease renewals, proposals), answered on the same
  *       connection by {@link #REPLY}: {@code call id (8) | status (1) | body}, where status 0
- *       carries the answer and status 1 an error text (etcd's wording).
+ *       carries the answer and status 1 an error text (etcd's wording);
+ *   <li>on a connection of its own, a snapshot for a follower: {@link #SNAP_CHUNK} frames of the
+ *       image, then {@link #SNAP_END} with the Raft snapshot message; the receiver answers {@link
+ *       #SNAP_DONE} once the image is on its disk and the message delivered.
  * </ul>
  */
 final class Frames {
@@ -29,4 +32,7 @@ final class Frames {
   static final byte PONG = 3;
   static final byte CALL = 4;
   static final byte REPLY = 5;
+  static final byte SNAP_CHUNK = 6;
+  static final byte SNAP_END = 7;
+  static final byte SNAP_DONE = 8;
 }

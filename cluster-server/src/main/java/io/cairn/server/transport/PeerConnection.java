@@ -110,6 +110,70 @@ final class PeerConnection {
     return f;
   }
 
+  /**
+   * Streams a snapshot image and then its Raft message over a connection of its own, so that
+   * heartbeats and appends on the main connection are not stuck behind it. Blocking: call from a
+   * background thread. Returns once the peer has the image on disk.
+   */
+  void streamSnapshot(byte[] message, java.nio.file.Path image, long timeoutMillis)
+      throws Exception {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Bootstrap b =
+        new Bootstrap()
+            .group(group)
+            .channel(NioSocketChannel.class)
+            .option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, 3_000)
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    if (tls != null) {
+                      ch.pipeline().addLast("tls",
+                          tls.newHandler(ch.alloc(), address.getHostString(), address.getPort()));
+                    }
+                    ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(
+                        Frames.MAX_FRAME, 0, 4, 0, 4));
+                    ch.pipeline().addLast(new SimpleChannelInboundHandler<ByteBuf>() {
+                      @Override
+                      protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+                        if (frame.readByte() == Frames.SNAP_DONE) {
+                          done.complete(null);
+                        }
+                      }
+
+                      @Override
+                      public void channelInactive(ChannelHandlerContext ctx) {
+                        done.completeExceptionally(
+                            new java.io.IOException("peer closed the snapshot connection"));
+                      }
+                    });
+                  }
+                });
+    Channel c = b.connect(address).sync().channel();
+    try {
+      ByteBuf preface = c.alloc().buffer(4 + Frames.PREFACE_LENGTH);
+      preface.writeInt(Frames.PREFACE_LENGTH).writeBytes(Frames.MAGIC)
+          .writeLong(clusterId).writeLong(localId);
+      c.writeAndFlush(preface).sync();
+      byte[] chunk = new byte[1 << 20];
+      try (java.io.InputStream in = java.nio.file.Files.newInputStream(image)) {
+        int n;
+        while ((n = in.readNBytes(chunk, 0, chunk.length)) > 0) {
+          ByteBuf f = c.alloc().buffer(5 + n);
+          f.writeInt(n + 1).writeByte(Frames.SNAP_CHUNK).writeBytes(chunk, 0, n);
+          c.writeAndFlush(f).sync();
+          listener.sent(peer, n + 5L);
+        }
+      }
+      ByteBuf end = c.alloc().buffer(5 + message.length);
+      end.writeInt(message.length + 1).writeByte(Frames.SNAP_END).writeBytes(message);
+      c.writeAndFlush(end).sync();
+      done.get(timeoutMillis, TimeUnit.MILLISECONDS);
+    } finally {
+      c.close();
+    }
+  }
+
   private void failCalls() {
     for (Long id : List.copyOf(calls.keySet())) {
       CompletableFuture<byte[]> f = calls.remove(id);

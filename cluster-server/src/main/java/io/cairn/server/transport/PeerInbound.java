@@ -28,8 +28,13 @@ final class PeerInbound extends SimpleChannelInboundHandler<ByteBuf> {
   private long remote;
   private boolean prefaceRead;
 
-  PeerInbound(
-      long clusterId, Consumer<Message> deliver, CallHandler calls, TransportListener listener) {
+  private final java.util.function.Supplier<java.nio.file.Path> snapshotFiles;
+  private java.nio.file.Path snapshotFile;
+  private java.io.OutputStream snapshotOut;
+
+  PeerInbound(long clusterId, Consumer<Message> deliver, CallHandler calls,
+      java.util.function.Supplier<java.nio.file.Path> snapshotFiles, TransportListener listener) {
+    this.snapshotFiles = snapshotFiles;
     this.clusterId = clusterId;
     this.deliver = deliver;
     this.calls = calls;
@@ -56,6 +61,8 @@ final class PeerInbound extends SimpleChannelInboundHandler<ByteBuf> {
         ctx.writeAndFlush(pong);
       }
       case Frames.CALL -> call(ctx, frame);
+      case Frames.SNAP_CHUNK -> snapshotChunk(ctx, frame);
+      case Frames.SNAP_END -> snapshotEnd(ctx, frame);
       default -> {
         log.atWarn().addKeyValue("remote-peer-id", Long.toHexString(remote))
             .log("unknown peer frame kind " + kind + "; closing");
@@ -94,6 +101,68 @@ final class PeerInbound extends SimpleChannelInboundHandler<ByteBuf> {
         });
   }
 
+  private void snapshotChunk(ChannelHandlerContext ctx, ByteBuf frame) {
+    if (snapshotFiles == null) {
+      ctx.close();
+      return;
+    }
+    try {
+      if (snapshotOut == null) {
+        snapshotFile = snapshotFiles.get();
+        snapshotOut = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(
+            snapshotFile), 1 << 20);
+      }
+      listener.received(remote, frame.readableBytes() + 5L);
+      frame.readBytes(snapshotOut, frame.readableBytes());
+    } catch (java.io.IOException e) {
+      log.atWarn().addKeyValue("remote-peer-id", Long.toHexString(remote))
+          .log("cannot store incoming snapshot: " + e.getMessage());
+      dropSnapshot();
+      ctx.close();
+    }
+  }
+
+  private void snapshotEnd(ChannelHandlerContext ctx, ByteBuf frame) {
+    byte[] data = new byte[frame.readableBytes()];
+    frame.readBytes(data);
+    try {
+      if (snapshotOut == null) {
+        throw new java.io.IOException("snapshot without data");
+      }
+      snapshotOut.close();
+      snapshotOut = null;
+      Message m = MessageCodec.decode(data);
+      // The image stays on disk; the message names the file for the member to install from.
+      byte[] path = snapshotFile.toString().getBytes(StandardCharsets.UTF_8);
+      Message withFile = m.toBuilder().snapshot(
+          new io.cairn.server.raft.Snapshot(m.snapshot().meta(), path)).build();
+      snapshotFile = null;
+      deliver.accept(withFile);
+      ByteBuf done = ctx.alloc().buffer(5).writeInt(1).writeByte(Frames.SNAP_DONE);
+      ctx.writeAndFlush(done);
+    } catch (java.io.IOException | RuntimeException e) {
+      log.atWarn().addKeyValue("remote-peer-id", Long.toHexString(remote))
+          .log("cannot receive snapshot: " + e.getMessage());
+      dropSnapshot();
+      ctx.close();
+    }
+  }
+
+  private void dropSnapshot() {
+    try {
+      if (snapshotOut != null) {
+        snapshotOut.close();
+      }
+      if (snapshotFile != null) {
+        java.nio.file.Files.deleteIfExists(snapshotFile);
+      }
+    } catch (java.io.IOException e) {
+      log.atDebug().log("cannot remove partial snapshot: " + e.getMessage());
+    }
+    snapshotOut = null;
+    snapshotFile = null;
+  }
+
   private void readPreface(ChannelHandlerContext ctx, ByteBuf frame) {
     byte[] magic = new byte[Frames.MAGIC.length];
     if (frame.readableBytes() != Frames.PREFACE_LENGTH) {
@@ -124,6 +193,7 @@ final class PeerInbound extends SimpleChannelInboundHandler<ByteBuf> {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    dropSnapshot();
     if (prefaceRead) {
       listener.disconnected(remote);
     }

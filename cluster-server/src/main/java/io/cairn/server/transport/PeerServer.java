@@ -29,9 +29,26 @@ public final class PeerServer {
       Consumer<Message> deliver,
       CallHandler calls,
       TransportListener listener) {
+    return start(urls, tls, http, clusterId, deliver, calls, null, listener);
+  }
+
+  /**
+   * @param snapshotFiles where incoming snapshot images go (a new file each time); null refuses
+   *     them
+   */
+  public static HttpListeners start(
+      List<URI> urls,
+      Supplier<SslContext> tls,
+      HttpRouter http,
+      long clusterId,
+      Consumer<Message> deliver,
+      CallHandler calls,
+      Supplier<java.nio.file.Path> snapshotFiles,
+      TransportListener listener) {
     return HttpListeners.start(
         urls, tls,
-        p -> p.addLast("peer-sniff", new Sniffer(http, clusterId, deliver, calls, listener)));
+        p -> p.addLast("peer-sniff",
+            new Sniffer(http, clusterId, deliver, calls, snapshotFiles, listener)));
   }
 
   /** Looks at the first bytes: the framed preface means Raft, anything else HTTP. */
@@ -40,14 +57,16 @@ public final class PeerServer {
     private final long clusterId;
     private final Consumer<Message> deliver;
     private final CallHandler calls;
+    private final Supplier<java.nio.file.Path> snapshotFiles;
     private final TransportListener listener;
 
     Sniffer(HttpRouter http, long clusterId, Consumer<Message> deliver, CallHandler calls,
-        TransportListener l) {
+        Supplier<java.nio.file.Path> snapshotFiles, TransportListener l) {
       this.http = http;
       this.clusterId = clusterId;
       this.deliver = deliver;
       this.calls = calls;
+      this.snapshotFiles = snapshotFiles;
       this.listener = l;
     }
 
@@ -67,7 +86,7 @@ public final class PeerServer {
         return;
       }
       ctx.pipeline().addLast(new LengthFieldBasedFrameDecoder(Frames.MAX_FRAME, 0, 4, 0, 4));
-      ctx.pipeline().addLast(new PeerInbound(clusterId, deliver, calls, listener));
+      ctx.pipeline().addLast(new PeerInbound(clusterId, deliver, calls, snapshotFiles, listener));
       ctx.pipeline().remove(this);
     }
   }

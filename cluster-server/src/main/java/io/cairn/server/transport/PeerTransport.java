@@ -79,6 +79,16 @@ public final class PeerTransport implements AutoCloseable {
     return c.call(method, request, timeoutMillis);
   }
 
+  /** Streams a snapshot image and its message to {@code m.to()} (blocking; see PeerConnection). */
+  public void sendSnapshot(Message m, java.nio.file.Path image, long timeoutMillis)
+      throws Exception {
+    PeerConnection c = peers.get(m.to());
+    if (c == null) {
+      throw new java.io.IOException("unknown peer " + Long.toHexString(m.to()));
+    }
+    c.streamSnapshot(MessageCodec.encode(m), image, timeoutMillis);
+  }
+
   @Override
   public void close() {
     peers.values().forEach(PeerConnection::close);

@@ -139,6 +139,23 @@ public final class WatchHub implements AutoCloseable {
     }
   }
 
+  /**
+   * The store's contents were replaced (a snapshot from the leader): every synced watcher goes
+   * back to catching up from the store, from the revision it was waiting for, and the head moves
+   * to the store's revision.
+   */
+  public void resync(long revision) {
+    synchronized (lock) {
+      List<Watcher> all = new ArrayList<>(syncedRanges);
+      syncedByKey.values().forEach(all::addAll);
+      for (Watcher w : all) {
+        removeSynced(w);
+        unsynced.add(w);
+      }
+      lastNotified = revision;
+    }
+  }
+
   private static void collect(Map<Watcher, List<Event>> matched, Watcher w, Event e) {
     if (e.getKv().getModRevision() >= w.nextRevision && w.wants(e)) {
       matched.computeIfAbsent(w, k -> new ArrayList<>()).add(w.shape(e));
