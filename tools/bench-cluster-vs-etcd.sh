@@ -18,7 +18,7 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1]);s.close()'; }
 wait_ready() { for _ in $(seq 1 300); do grep -q "ready to serve client requests" "$1" 2>/dev/null && return 0; sleep 0.1; done; echo "server did not start: $1" >&2; cat "$1" >&2; exit 1; }
 
-cluster() { # kind -> prints comma-separated client endpoints
+cluster() { # kind -> sets $eps to the comma-separated client endpoints (no subshell: pids must stay ours)
   local kind="$1" i initial="" cps=() pps=()
   for i in 1 2 3; do cps+=("$(free_port)"); pps+=("$(free_port)"); done
   for i in 0 1 2; do initial+="${kind}$((i+1))=http://127.0.0.1:${pps[$i]},"; done
@@ -37,7 +37,7 @@ cluster() { # kind -> prints comma-separated client endpoints
     pids+=("$!")
   done
   for i in 1 2 3; do wait_ready "$work/${kind}$i.log"; done
-  echo "127.0.0.1:${cps[0]},127.0.0.1:${cps[1]},127.0.0.1:${cps[2]}"
+  eps="127.0.0.1:${cps[0]},127.0.0.1:${cps[1]},127.0.0.1:${cps[2]}"
 }
 
 run() { # name endpoints
@@ -56,8 +56,8 @@ print(f"| {name} (3 members) | {mode} | {rps} | {p[0]} | {p[1]} | {p[2]} |")' "$
 
 echo "| server | workload | requests/s | p50 ms | p90 ms | p99 ms |"
 echo "|---|---|---|---|---|---|"
-eps="$(cluster cairn)"
+cluster cairn
 run cairn "$eps"
 for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; pids=()
-eps="$(cluster etcd)"
+cluster etcd
 run etcd "$eps"

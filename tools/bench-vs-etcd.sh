@@ -19,7 +19,7 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1]);s.close()'; }
 wait_ready() { for _ in $(seq 1 200); do grep -q "ready to serve client requests" "$1" 2>/dev/null && return 0; sleep 0.1; done; echo "server did not start: $1" >&2; cat "$1" >&2; exit 1; }
 
-start() { # kind name
+start() { # kind name -> sets $ep (no subshell: pids must stay ours for the clean-up)
   local kind="$1" c p
   c="$(free_port)"; p="$(free_port)"
   local flags=(--name "$2" --data-dir "$work/$2" --listen-client-urls "http://127.0.0.1:$c"
@@ -32,11 +32,11 @@ start() { # kind name
   fi
   pids+=("$!")
   wait_ready "$work/$2.log"
-  echo "127.0.0.1:$c"
+  ep="127.0.0.1:$c"
 }
 
-cairn_ep="$(start cairn cairn1)"
-etcd_ep="$(start etcd etcd1)"
+start cairn cairn1; cairn_ep="$ep"
+start etcd etcd1; etcd_ep="$ep"
 echo "| server | workload | requests/s | p50 ms | p90 ms | p99 ms |"
 echo "|---|---|---|---|---|---|"
 for ep in "$cairn_ep" "$etcd_ep"; do

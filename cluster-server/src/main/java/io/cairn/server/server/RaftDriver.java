@@ -29,6 +29,7 @@ import io.etcd.jetcd.api.Member;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -65,6 +66,8 @@ final class RaftDriver implements AutoCloseable {
   /** Entries kept behind a log compaction so slow followers catch up without a snapshot. */
   private static final long CATCH_UP_ENTRIES = 5_000;
   private static final long SLOW_APPLY_NANOS = 100_000_000L;
+  /** etcd asks for a read index again after 500 ms without an answer. */
+  private static final long READ_RETRY_NANOS = 500_000_000L;
   static final String CALL_PROPOSE = "propose";
   static final String CALL_PROPOSE_CONF = "propose-conf";
 
@@ -109,6 +112,8 @@ final class RaftDriver implements AutoCloseable {
   private final List<Retry> awaitingLeader = new ArrayList<>();
   private List<CompletableFuture<Void>> readWaiters = new ArrayList<>();
   private final Map<Long, List<CompletableFuture<Void>>> readsInFlight = new TreeMap<>();
+  /** When each read context was issued, to ask again when the answer was lost. */
+  private final Map<Long, Long> readIssuedAt = new java.util.HashMap<>();
   private final TreeMap<Long, List<CompletableFuture<Void>>> readsAwaitingApply = new TreeMap<>();
   private long readContext;
   private ConfState confState;
@@ -357,6 +362,7 @@ final class RaftDriver implements AutoCloseable {
             nextTick = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(tickMillis);
           }
           retryAwaitingLeader();
+          retryLostReads();
         }
         startReads();
         while (node.hasReady()) {
@@ -466,6 +472,25 @@ final class RaftDriver implements AutoCloseable {
     }
   }
 
+  /**
+   * A read confirmation can be lost with a dropped message (or a leader that stepped down without
+   * answering); like etcd, ask again after a while rather than wait for the request timeout.
+   */
+  private void retryLostReads() {
+    long cutoff = System.nanoTime() - READ_RETRY_NANOS;
+    for (Iterator<Map.Entry<Long, Long>> it = readIssuedAt.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Long, Long> e = it.next();
+      if (e.getValue() - cutoff < 0) {
+        it.remove();
+        List<CompletableFuture<Void>> batch = readsInFlight.remove(e.getKey());
+        if (batch != null) {
+          batch.removeIf(CompletableFuture::isDone);
+          readWaiters.addAll(batch);
+        }
+      }
+    }
+  }
+
   private void startReads() {
     if (readWaiters.isEmpty()) {
       return;
@@ -474,6 +499,7 @@ final class RaftDriver implements AutoCloseable {
     try {
       node.readIndex(ctx);
       readsInFlight.put(readContext, readWaiters);
+      readIssuedAt.put(readContext, System.nanoTime());
       readWaiters = new ArrayList<>();
     } catch (ProposalDroppedException e) {
       // No leader yet: keep them for the next round; their own timeout ends the wait.
@@ -490,6 +516,17 @@ final class RaftDriver implements AutoCloseable {
     }
     if (rd.snapshot() != null && !rd.snapshot().isEmpty()) {
       installSnapshot(rd);
+    }
+    // A leader may send before its own disk write (Raft thesis §10.2.1): the commit index in
+    // these messages cannot yet count entries of this Ready, since no follower has acknowledged
+    // them, and it counts them as the leader's only after advance(), i.e. after the write.
+    // Everyone else persists first: their messages promise what is on disk (votes, appends).
+    // (Not with a single voter: its commit index moves on its own append, learners would hear it.)
+    boolean sendFirst = softState.role() == Role.LEADER && confState.voters().size() > 1;
+    if (sendFirst) {
+      for (Message m : rd.messages()) {
+        send(m);
+      }
     }
     List<Applied> results = new ArrayList<>();
     List<ConfChange> confChanges = new ArrayList<>();
@@ -536,8 +573,10 @@ final class RaftDriver implements AutoCloseable {
       raftStorage.setHardState(rd.hardState());
       metrics.server().proposalsCommitted(rd.hardState().commit());
     }
-    for (Message m : rd.messages()) {
-      send(m);
+    if (!sendFirst) {
+      for (Message m : rd.messages()) {
+        send(m);
+      }
     }
     metrics.server().proposalsApplied(appliedIndex);
     if (!events.isEmpty()) {
@@ -554,8 +593,9 @@ final class RaftDriver implements AutoCloseable {
       }
     }
     for (ReadState rs : rd.readStates()) {
-      List<CompletableFuture<Void>> batch =
-          readsInFlight.remove(ByteBuffer.wrap(rs.context()).getLong());
+      long ctx = ByteBuffer.wrap(rs.context()).getLong();
+      readIssuedAt.remove(ctx);
+      List<CompletableFuture<Void>> batch = readsInFlight.remove(ctx);
       if (batch != null) {
         readsAwaitingApply.computeIfAbsent(rs.index(), k -> new ArrayList<>()).addAll(batch);
       }
@@ -722,7 +762,10 @@ final class RaftDriver implements AutoCloseable {
     SoftState before = softState;
     softState = ss;
     if (before.leader() != ss.leader()) {
-      metrics.server().leaderChanged(ss.leader() == 0 ? "lost" : "elected");
+      if (ss.leader() != 0) {
+        // etcd counts leaders seen, not the gaps between them.
+        metrics.server().leaderChanged("elected");
+      }
       listener.leaderChanged(before.leader(), ss.leader(), node.status().hardState().term(),
           ss.leader() == id);
       // Reads waiting on the old leader's confirmation will never hear back.
@@ -731,6 +774,7 @@ final class RaftDriver implements AutoCloseable {
             () -> f.completeExceptionally(EtcdError.LEADER_CHANGED.exception())));
       }
       readsInFlight.clear();
+      readIssuedAt.clear();
     }
   }
 

@@ -193,6 +193,11 @@ final class PeerConnection {
             .channel(NioSocketChannel.class)
             .option(io.netty.channel.ChannelOption.TCP_NODELAY, true)
             .option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, 3_000)
+            // Appends of a busy leader are large: netty's default 64 KiB mark would make the
+            // channel "unwritable" after one of them, and this connection drops what it cannot
+            // write. Drop only when far behind.
+            .option(io.netty.channel.ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new io.netty.channel.WriteBufferWaterMark(16 << 20, 64 << 20))
             .handler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override

@@ -102,6 +102,26 @@ class ClusterFailoverIT {
   }
 
   @Test
+  void fiveMembersSurviveTheLossOfTwoIncludingTheLeader(TestInfo info) throws Exception {
+    try (ClusterProcesses c = ClusterProcesses.start(info, 5)) {
+      c.ctl().ok("put", "before", "1");
+      MemberProcess leader = c.leader().orElseThrow();
+      MemberProcess another = c.members().stream().filter(m -> m != leader).findFirst()
+          .orElseThrow();
+      leader.kill9();
+      another.kill9();
+      // Three of five are a quorum: a new leader takes writes.
+      await().atMost(WAIT).ignoreExceptions().untilAsserted(() ->
+          c.ctl().withCommandTimeout(Duration.ofSeconds(3)).ok("put", "during", "2"));
+      assertThat(c.ctl().ok("get", "before", "--print-value-only")).isEqualTo("1\n");
+      leader.restart().awaitReady(WAIT);
+      another.restart().awaitReady(WAIT);
+      assertThat(Etcdctl.of(leader).ok("get", "during", "--print-value-only")).isEqualTo("2\n");
+      ClusterMembershipIT.assertSameHash(c);
+    }
+  }
+
+  @Test
   void aFrozenLeaderServesNoStaleReadAndRejoins(TestInfo info) throws Exception {
     try (ClusterProcesses c = ClusterProcesses.start(info, 3)) {
       MemberProcess old = c.leader().orElseThrow();
