@@ -41,7 +41,6 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.lmdbjava.CursorIterable;
 import org.lmdbjava.Txn;
 
@@ -75,7 +74,6 @@ public final class AuthStore {
 
   private final Backend backend;
   private final TokenProvider tokens;
-  private final AtomicLong tokenIndex = new AtomicLong();
   private volatile State state;
 
   public AuthStore(Backend backend, Txn<byte[]> readTxn, TokenProvider tokens) {
@@ -248,7 +246,7 @@ public final class AuthStore {
   // ---- apply (apply thread, inside the batch's transaction) ----
 
   /** Applies one auth command; returns the response without header, or throws etcd's error. */
-  public Object apply(Txn<byte[]> txn, Command.Kind kind, byte[] payload)
+  public Object apply(Txn<byte[]> txn, Command.Kind kind, byte[] payload, long index)
       throws InvalidProtocolBufferException {
     AuthCommand c = AuthCommand.decode(payload);
     State s = state;
@@ -294,7 +292,7 @@ public final class AuthStore {
           throw EtcdError.AUTH_OLD_REVISION.exception();
         }
         String token =
-            tokens.assign(r.getName(), s.revision(), c.tokenPrefix(), tokenIndex.incrementAndGet());
+            tokens.assign(r.getName(), s.revision(), c.tokenPrefix(), index);
         yield AuthenticateResponse.newBuilder().setToken(token).build();
       }
       case USER_ADD -> {

@@ -550,7 +550,7 @@ final class RaftDriver implements AutoCloseable {
           ByteBuffer b = ByteBuffer.wrap(e.data());
           long requestId = b.getLong();
           Command cmd = Command.decode(java.util.Arrays.copyOfRange(e.data(), 8, e.data().length));
-          results.add(new Applied(requestId, applyOne(wb, cmd)));
+          results.add(new Applied(requestId, applyOne(wb, cmd, e.index())));
         }
         applied = e.index();
       }
@@ -558,7 +558,7 @@ final class RaftDriver implements AutoCloseable {
       long t0 = System.nanoTime();
       wb.commit();
       Duration took = Duration.ofNanos(System.nanoTime() - t0);
-      if (rd.mustSync()) {
+      if (!rd.entries().isEmpty() || rd.hardState() != null) {
         metrics.disk().walFsync(took);
       }
       if (applied != appliedIndex) {
@@ -607,10 +607,10 @@ final class RaftDriver implements AutoCloseable {
 
   private record Applied(long requestId, Object result) {}
 
-  private Object applyOne(WriteBatch wb, Command cmd) throws Exception {
+  private Object applyOne(WriteBatch wb, Command cmd, long index) throws Exception {
     long t0 = System.nanoTime();
     try {
-      return stateMachine.apply(wb, cmd);
+      return stateMachine.apply(wb, cmd, index);
     } catch (EtcdException e) {
       metrics.server().proposalFailed();
       return e;

@@ -47,7 +47,11 @@ final class StateMachine {
     this.leases = leases;
   }
 
-  Object apply(WriteBatch batch, Command cmd) throws InvalidProtocolBufferException {
+  /**
+   * Applies {@code cmd}, the entry at log {@code index} (simple auth tokens carry the index, as
+   * etcd's do, so every member names a token the same).
+   */
+  Object apply(WriteBatch batch, Command cmd, long index) throws InvalidProtocolBufferException {
     if (quota.refuses(batch, cmd)) {
       throw EtcdError.NO_SPACE.exception();
     }
@@ -110,7 +114,7 @@ final class StateMachine {
       }
       case AUTH_ENABLE, AUTH_DISABLE, AUTHENTICATE, USER_ADD, USER_DELETE, USER_CHANGE_PASSWORD,
           USER_GRANT_ROLE, USER_REVOKE_ROLE, ROLE_ADD, ROLE_DELETE, ROLE_GRANT_PERMISSION,
-          ROLE_REVOKE_PERMISSION -> auth.apply(batch.txn(), cmd.kind(), cmd.payload());
+          ROLE_REVOKE_PERMISSION -> auth.apply(batch.txn(), cmd.kind(), cmd.payload(), index);
     };
   }
 }

@@ -103,7 +103,8 @@ class ClusterMembershipIT {
 
       await().atMost(WAIT).untilAsserted(() -> {
         ProcessResult r = c.ctl().run("member", "promote", id);
-        assertThat(r.stdout()).as(r.toString()).contains("Member " + id + " promoted in cluster");
+        assertThat(r.stdout()).as(r.toString())
+            .contains("Member " + padded(id) + " promoted in cluster");
       });
       assertThat(c.ctl().ok("member", "list")).contains(id + ", started, m4, ")
           .doesNotContain(", true");
@@ -111,7 +112,7 @@ class ClusterMembershipIT {
 
       String removedId = ClusterProcesses.memberId(c.member(0));
       assertThat(Etcdctl.of(c.member(1)).ok("member", "remove", removedId))
-          .startsWith("Member " + removedId + " removed from cluster ");
+          .startsWith("Member " + padded(removedId) + " removed from cluster ");
       assertThat(c.ctl().ok("member", "list")).doesNotContain(removedId);
       assertThat(Etcdctl.of(c.member(1)).fails("member", "remove", removedId))
           .contains("etcdserver: member not found");
@@ -139,7 +140,9 @@ class ClusterMembershipIT {
       c.ctl().ok("member", "remove", failedId);
       MemberProcess replacement = c.addMember(false);
       replacement.awaitReady(WAIT);
-      replacement.awaitLog("installed a snapshot from the leader", WAIT);
+      if (replacement.kind() == io.cairn.server.testing.ServerKind.CAIRN) {
+        replacement.awaitLog("installed a snapshot from the leader", WAIT);
+      }
       assertThat(Etcdctl.of(replacement).ok("get", "k/299", "--print-value-only"))
           .isEqualTo("v299\n");
       assertThat(Etcdctl.of(replacement).ok("get", "k/", "--prefix", "--keys-only")
@@ -149,6 +152,11 @@ class ClusterMembershipIT {
       Etcdctl.of(replacement).ok("put", "after", "replacement");
       assertSameHash(c);
     }
+  }
+
+  /** etcdctl prints IDs in these messages with Go's %16x: space-padded to 16 characters. */
+  private static String padded(String hexId) {
+    return String.format("%16s", hexId);
   }
 
   private static List<Map<?, ?>> statuses(ClusterProcesses c) {
