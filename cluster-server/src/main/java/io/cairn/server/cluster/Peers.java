@@ -27,6 +27,9 @@ public interface Peers extends AutoCloseable {
 
   void remove(long peer);
 
+  /** nanoTime since when the connection to the peer has been up; 0 when it is down. */
+  long activeSince(long peer);
+
   /** Whether a connection to the peer is up right now. */
   boolean isActive(long peer);
 

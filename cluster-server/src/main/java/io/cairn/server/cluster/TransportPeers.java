@@ -40,6 +40,11 @@ public final class TransportPeers implements Peers {
   }
 
   @Override
+  public long activeSince(long peer) {
+    return transport.activeSince(peer);
+  }
+
+  @Override
   public boolean isActive(long peer) {
     return transport.isConnected(peer);
   }

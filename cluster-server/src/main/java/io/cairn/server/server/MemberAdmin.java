@@ -26,6 +26,8 @@ import java.util.function.BooleanSupplier;
 final class MemberAdmin {
   /** etcd allows one learner at a time. */
   private static final int MAX_LEARNERS = 1;
+  /** etcd's HealthInterval: how long peers must have been connected before membership changes. */
+  private static final long HEALTH_INTERVAL_NANOS = 5_000_000_000L;
   /** A learner is ready for promotion once it has 90% of the leader's log. */
   private static final double LEARNER_READY = 0.9;
 
@@ -51,15 +53,20 @@ final class MemberAdmin {
 
   CompletableFuture<Added> add(List<String> peerUrls, boolean learner) {
     try {
+      // etcd checks the cluster's health first, the request's URLs when the change applies.
+      if (strict.getAsBoolean()) {
+        int voters = voterCount();
+        if (!learner && startedVoters(0) < (voters + 1) / 2 + 1) {
+          throw EtcdError.MEMBER_NOT_ENOUGH_STARTED.exception();
+        }
+        // As etcd: only a cluster whose voters have all been connected for a while grows.
+        if (connectedVotersSince(HEALTH_INTERVAL_NANOS) < voters) {
+          throw EtcdError.UNHEALTHY.exception();
+        }
+      }
       checkUrls(peerUrls, 0);
       if (learner && members.list().stream().filter(Member::getIsLearner).count() >= MAX_LEARNERS) {
         throw EtcdError.TOO_MANY_LEARNERS.exception();
-      }
-      if (!learner && strict.getAsBoolean()) {
-        int voters = voterCount();
-        if (startedVoters(0) < (voters + 1) / 2 + 1) {
-          throw EtcdError.MEMBER_NOT_ENOUGH_STARTED.exception();
-        }
       }
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
@@ -85,6 +92,12 @@ final class MemberAdmin {
       int votersAfter = voterCount() - 1;
       if (votersAfter > 0 && startedVoters(id) < votersAfter / 2 + 1) {
         return CompletableFuture.failedFuture(EtcdError.MEMBER_NOT_ENOUGH_STARTED.exception());
+      }
+      // A member that is down is safe to remove; otherwise the rest must keep a quorum of
+      // members connected for a while (etcd's mayRemoveMember).
+      boolean down = id != self && peers.activeSince(id) == 0;
+      if (!down && connectedVotersSince(HEALTH_INTERVAL_NANOS) - 1 < 1 + (voterCount() - 1) / 2) {
+        return CompletableFuture.failedFuture(EtcdError.UNHEALTHY.exception());
       }
     }
     return driver.proposeConfChange(ConfChange.Type.REMOVE, m).thenApply(MemberAdmin::members);
@@ -159,6 +172,22 @@ final class MemberAdmin {
         continue;
       }
       if (m.getID() == self || peers.isActive(m.getID())) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Voters (this member included) connected without a break for at least {@code nanos}. */
+  private int connectedVotersSince(long nanos) {
+    long now = System.nanoTime();
+    int n = 0;
+    for (Member m : members.list()) {
+      if (m.getIsLearner()) {
+        continue;
+      }
+      long since = m.getID() == self ? 1 : peers.activeSince(m.getID());
+      if (m.getID() == self || (since != 0 && now - since >= nanos)) {
         n++;
       }
     }

@@ -40,6 +40,8 @@ final class PeerConnection {
   private final SslContext tls;
   private final TransportListener listener;
   private volatile Channel channel;
+  /** nanoTime when the current connection came up; 0 while disconnected. */
+  private volatile long activeSince;
   private volatile boolean closed;
   private long backoffMs = MIN_BACKOFF_MS;
   private final java.util.Map<Long, CompletableFuture<byte[]>> calls =
@@ -65,6 +67,11 @@ final class PeerConnection {
 
   void start() {
     connect();
+  }
+
+  /** nanoTime since when the connection has been up, or 0 when it is down. */
+  long activeSince() {
+    return isConnected() ? activeSince : 0;
   }
 
   boolean isConnected() {
@@ -225,6 +232,7 @@ final class PeerConnection {
           log.atDebug().addKeyValue("remote-peer-id", Long.toHexString(peer))
               .log("peer connection established");
           backoffMs = MIN_BACKOFF_MS;
+          activeSince = System.nanoTime() | 1;
           ByteBuf preface = c.alloc().buffer(4 + Frames.PREFACE_LENGTH);
           preface.writeInt(Frames.PREFACE_LENGTH).writeBytes(Frames.MAGIC)
               .writeLong(clusterId).writeLong(localId);
@@ -235,6 +243,7 @@ final class PeerConnection {
             log.atDebug().addKeyValue("remote-peer-id", Long.toHexString(peer))
                 .log("peer connection lost");
             channel = null;
+            activeSince = 0;
             failCalls();
             listener.disconnected(peer);
             retryLater();

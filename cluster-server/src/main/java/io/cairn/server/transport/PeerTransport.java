@@ -53,6 +53,12 @@ public final class PeerTransport implements AutoCloseable {
     }
   }
 
+  /** nanoTime since when the connection to {@code peer} has been up; 0 when down or unknown. */
+  public long activeSince(long peer) {
+    PeerConnection c = peers.get(peer);
+    return c == null ? 0 : c.activeSince();
+  }
+
   public boolean isConnected(long peer) {
     PeerConnection c = peers.get(peer);
     return c != null && c.isConnected();

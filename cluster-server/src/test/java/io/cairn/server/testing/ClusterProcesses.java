@@ -137,7 +137,24 @@ public final class ClusterProcesses implements AutoCloseable {
     if (learner) {
       args.add("--learner");
     }
-    String out = ctl().ok(args.toArray(String[]::new));
+    // etcd (and Cairn) refuse to grow a cluster whose voters have not all been connected for
+    // five seconds ("unhealthy cluster"); right after start that takes a moment.
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    ProcessResult added = ctl().run(args.toArray(String[]::new));
+    while (added.exitCode() != 0 && added.stderr().contains("etcdserver: unhealthy cluster")
+        && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      added = ctl().run(args.toArray(String[]::new));
+    }
+    if (added.exitCode() != 0) {
+      throw new AssertionError("etcdctl member add failed: " + added);
+    }
+    String out = added.stdout();
     String initialCluster = null;
     for (String line : out.split("\n")) {
       if (line.startsWith("ETCD_INITIAL_CLUSTER=")) {
