@@ -63,7 +63,9 @@ import java.util.function.Supplier;
 /**
  * {@code etcdserverpb.Auth}, including etcd 3.5's {@code AuthStatus}. Changes go through the log
  * as auth commands; passwords are hashed and checked here, on a small pool, never on the apply
- * thread. Repeated failed authentications of one user are slowed down (doubling, up to 1 s).
+ * thread. Repeated failed authentications of one user are slowed down (doubling, up to 250 ms:
+ * a client with several endpoints, like etcdctl, tries each member in turn within its dial
+ * timeout, so a longer wait per member would turn "authentication failed" into a timeout).
  */
 public final class AuthService extends AuthGrpc.AuthImplBase {
   private static final String AUTH_SERVICE = "etcdserverpb.Auth";
@@ -74,7 +76,7 @@ public final class AuthService extends AuthGrpc.AuthImplBase {
           .setRequestMarshaller(ExtraMessages.RAW)
           .setResponseMarshaller(ExtraMessages.RAW)
           .build();
-  private static final long MAX_DELAY_MILLIS = 1000;
+  private static final long MAX_DELAY_MILLIS = 250;
   private static final int AUTHENTICATE_TRIES = 5;
 
   private final EtcdServer server;

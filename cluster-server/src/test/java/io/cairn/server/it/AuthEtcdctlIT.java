@@ -33,7 +33,12 @@ class AuthEtcdctlIT {
 
   @BeforeEach
   void start(TestInfo info) {
-    d = Differential.start(info);
+    d = open(info);
+  }
+
+  /** A single member of each kind; {@link AuthEtcdctlClusterIT} runs the same on clusters. */
+  Differential open(TestInfo info) {
+    return Differential.start(info);
   }
 
   @AfterEach

@@ -17,12 +17,37 @@ public final class Differential implements AutoCloseable {
   private final Etcdctl subjectCtl;
   private final Etcdctl referenceCtl;
   private final List<String> transcript = new ArrayList<>();
+  private final List<AutoCloseable> owned;
 
   private Differential(MemberProcess subject, MemberProcess reference) {
+    this(subject, reference, Etcdctl.of(subject), Etcdctl.of(reference),
+        List.of(subject, reference));
+  }
+
+  private Differential(MemberProcess subject, MemberProcess reference, Etcdctl subjectCtl,
+      Etcdctl referenceCtl, List<AutoCloseable> owned) {
     this.subject = subject;
     this.reference = reference;
-    this.subjectCtl = Etcdctl.of(subject);
-    this.referenceCtl = Etcdctl.of(reference);
+    this.subjectCtl = subjectCtl;
+    this.referenceCtl = referenceCtl;
+    this.owned = owned;
+  }
+
+  /**
+   * A cluster of {@code size} members of each kind; etcdctl talks to all members of a cluster
+   * at once, and {@link #subject()}/{@link #reference()} are each cluster's first member.
+   */
+  public static Differential startClusters(TestInfo info, int size) {
+    ClusterProcesses subject = ClusterProcesses.start(info, ServerKind.underTest(), size);
+    ClusterProcesses reference;
+    try {
+      reference = ClusterProcesses.start(info, ServerKind.reference(), size);
+    } catch (RuntimeException | Error e) {
+      subject.close();
+      throw e;
+    }
+    return new Differential(subject.member(0), reference.member(0), subject.ctl(),
+        reference.ctl(), List.of(subject, reference));
   }
 
   /** Starts both members in parallel and waits until both are ready. */
@@ -108,10 +133,16 @@ public final class Differential implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      subject.close();
-    } finally {
-      reference.close();
+    RuntimeException failure = null;
+    for (AutoCloseable c : owned) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        failure = failure != null ? failure : new IllegalStateException(e);
+      }
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 }
