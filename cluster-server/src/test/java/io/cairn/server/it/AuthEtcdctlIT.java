@@ -153,6 +153,12 @@ class AuthEtcdctlIT {
     d.sameWithStdin("newpw\n", ROOT, "user", "passwd", "reader", "--interactive=false");
     d.same(READER, "get", "k/a");
     d.same("--user=reader:newpw", "get", "k/a");
+    // A user other than root changing its own password (etcd decides who may).
+    d.sameWithStdin("mine\n", "--user=reader:newpw", "user", "passwd", "reader",
+        "--interactive=false");
+    d.sameWithStdin("theirs\n", "--user=reader:newpw", "user", "passwd", "writer",
+        "--interactive=false");
+    d.sameWithStdin("newpw\n", ROOT, "user", "passwd", "reader", "--interactive=false");
     d.same(ROOT, "user", "revoke-role", "reader", "r-read");
     d.same("--user=reader:newpw", "get", "k/a");
     d.same(ROOT, "user", "grant-role", "reader", "r-read");

@@ -28,21 +28,27 @@ import org.junit.jupiter.api.io.TempDir;
 class AuthTokensAndCertsIT {
   @TempDir Path dir;
 
-  @Test
-  void jwtTokensAuthenticateAndCarryPermissions(TestInfo info) throws Exception {
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"RS256", "ES256"})
+  void jwtTokensAuthenticateAndCarryPermissions(String method, TestInfo info) throws Exception {
     Path priv = dir.resolve("jwt.key");
     Path pub = dir.resolve("jwt.pub");
-    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-    g.initialize(2048);
+    KeyPairGenerator g = KeyPairGenerator.getInstance(method.startsWith("RS") ? "RSA" : "EC");
+    if (method.startsWith("RS")) {
+      g.initialize(2048);
+    } else {
+      g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+    }
     KeyPair kp = g.generateKeyPair();
     Files.writeString(priv, pem("PRIVATE KEY", kp.getPrivate().getEncoded()));
     Files.writeString(pub, pem("PUBLIC KEY", kp.getPublic().getEncoded()));
     String flag =
-        "--auth-token=jwt,pub-key=" + pub + ",priv-key=" + priv + ",sign-method=RS256,ttl=10m";
+        "--auth-token=jwt,pub-key=" + pub + ",priv-key=" + priv + ",sign-method=" + method
+            + ",ttl=10m";
     List<List<Integer>> outcomes = new ArrayList<>();
     for (ServerKind kind : List.of(ServerKind.underTest(), ServerKind.ETCD)) {
       try (MemberProcess m =
-          MemberProcess.builder(kind).test(info.getDisplayName()).args(flag).startReady()) {
+          MemberProcess.builder(kind).test("jwt-" + method).args(flag).startReady()) {
         Etcdctl ctl = Etcdctl.of(m);
         List<Integer> o = new ArrayList<>();
         o.add(ctl.run("user", "add", "root", "--new-user-password=rootpw",

@@ -59,6 +59,18 @@ class ClusterMembershipIT {
       assertThat(leaders).as("one leader for all").hasSize(1);
       assertThat(terms).hasSize(1);
       assertSameHash(c);
+
+      // member update replaces a member's peer URLs (here: its own plus one more).
+      MemberProcess third = c.member(2);
+      String id = ClusterProcesses.memberId(third);
+      String extra = "http://127.0.0.1:" + io.cairn.server.testing.FreePorts.next();
+      assertThat(c.ctl().ok("member", "update", id, "--peer-urls=" + third.peerUrl() + "," + extra))
+          .startsWith("Member " + padded(id) + " updated in cluster ");
+      await().atMost(WAIT).untilAsserted(() -> assertThat(Etcdctl.of(c.member(0))
+          .ok("member", "list")).contains(id + ", started, m3, " + third.peerUrl() + "," + extra));
+      assertThat(c.ctl().fails("member", "update", "1234", "--peer-urls=http://127.0.0.1:9"))
+          .contains("etcdserver: member not found");
+      Etcdctl.of(third).ok("put", "after", "update");
     }
   }
 
