@@ -75,7 +75,8 @@ public final class EtcdServer implements AutoCloseable {
     this.store = MvccStore.open(backend);
     this.raftLog = new io.cairn.server.storage.RaftLogStore(backend);
     this.members = new io.cairn.server.cluster.MemberTable(backend);
-    Bootstrap.Result boot = Bootstrap.run(config, backend, store, raftLog, members, null);
+    Bootstrap.Result boot = Bootstrap.run(config, backend, store, raftLog, members,
+        peerJdkTls(config));
     this.memberId = boot.memberId();
     this.clusterId = boot.clusterId();
     this.responder =
@@ -187,6 +188,12 @@ public final class EtcdServer implements AutoCloseable {
     }
     return io.cairn.server.tls.TlsContexts.clientContext(cfg.peerTls(),
         cfg.dataDir().resolve("fixtures").resolve("peer"), List.of());
+  }
+
+  /** The peer client TLS context as the JDK's, for the HTTP requests of a joining member. */
+  private static javax.net.ssl.SSLContext peerJdkTls(ServerConfig cfg) {
+    io.netty.handler.ssl.SslContext ctx = peerClientTls(cfg);
+    return ctx instanceof io.netty.handler.ssl.JdkSslContext jdk ? jdk.context() : null;
   }
 
   /** Keeps a connection to a member other than this one, at its first peer URL. */

@@ -170,6 +170,21 @@ class ClusterMembershipIT {
     }
   }
 
+  @Test
+  void peersTalkTlsAndAMemberJoinsOverIt(TestInfo info) {
+    // Self-signed peer certificates (--peer-auto-tls): replication, peer calls and the joining
+    // member's first request for the member list all go over TLS.
+    try (ClusterProcesses c = ClusterProcesses.startWithPeerScheme(info,
+        io.cairn.server.testing.ServerKind.underTest(), 3, "https", "--peer-auto-tls")) {
+      c.ctl().ok("put", "over", "tls");
+      MemberProcess joiner = c.addMember(false);
+      joiner.awaitReady(WAIT);
+      assertThat(Etcdctl.of(joiner).ok("get", "over", "--print-value-only")).isEqualTo("tls\n");
+      assertThat(c.ctl().ok("member", "list")).contains(joiner.peerUrl());
+      assertSameHash(c);
+    }
+  }
+
   /** etcdctl prints IDs in these messages with Go's %16x: space-padded to 16 characters. */
   private static String padded(String hexId) {
     return String.format("%16s", hexId);

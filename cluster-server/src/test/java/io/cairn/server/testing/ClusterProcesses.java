@@ -19,6 +19,7 @@ public final class ClusterProcesses implements AutoCloseable {
   private final ServerKind kind;
   private final String token;
   private final List<String> extraArgs;
+  private String peerScheme = "http";
   private final List<MemberProcess> members = new ArrayList<>();
   private int nextName;
 
@@ -36,15 +37,25 @@ public final class ClusterProcesses implements AutoCloseable {
 
   public static ClusterProcesses start(TestInfo info, ServerKind kind, int size,
       String... extraArgs) {
+    return startWithPeerScheme(info, kind, size, "http", extraArgs);
+  }
+
+  /**
+   * Like {@link #start(TestInfo, ServerKind, int, String...)} with {@code https} peer URLs when
+   * {@code peerScheme} says so (pass the peer TLS flags in {@code extraArgs}).
+   */
+  public static ClusterProcesses startWithPeerScheme(TestInfo info, ServerKind kind, int size,
+      String peerScheme, String... extraArgs) {
     String test = info.getTestClass().map(Class::getSimpleName).orElse("it") + "."
         + info.getTestMethod().map(java.lang.reflect.Method::getName).orElse("x");
     ClusterProcesses c = new ClusterProcesses(test, kind, "tok-" + System.nanoTime(),
         List.of(extraArgs));
+    c.peerScheme = peerScheme;
     try {
       int[] peerPorts = FreePorts.next(size);
       List<String> initial = new ArrayList<>();
       for (int i = 0; i < size; i++) {
-        initial.add("m" + (i + 1) + "=http://127.0.0.1:" + peerPorts[i]);
+        initial.add("m" + (i + 1) + "=" + peerScheme + "://127.0.0.1:" + peerPorts[i]);
       }
       String initialCluster = String.join(",", initial);
       for (int i = 0; i < size; i++) {
@@ -70,6 +81,7 @@ public final class ClusterProcesses implements AutoCloseable {
         .test(testName)
         .name(name)
         .peerPort(peerPort)
+        .peerScheme(peerScheme)
         .initialClusterToken(token)
         .args(extraArgs.toArray(String[]::new));
   }
@@ -132,7 +144,7 @@ public final class ClusterProcesses implements AutoCloseable {
   public MemberProcess addMember(boolean learner) {
     String name = "m" + nextName++;
     int peerPort = FreePorts.next();
-    String peerUrl = "http://127.0.0.1:" + peerPort;
+    String peerUrl = peerScheme + "://127.0.0.1:" + peerPort;
     List<String> args = new ArrayList<>(List.of("member", "add", name, "--peer-urls=" + peerUrl));
     if (learner) {
       args.add("--learner");

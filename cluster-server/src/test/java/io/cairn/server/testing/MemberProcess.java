@@ -82,6 +82,7 @@ public final class MemberProcess implements AutoCloseable {
   private final int configuredClientPort;
   private final int advertisedClientPort;
   private final int peerPort;
+  private final String peerScheme;
   private final String clientScheme;
   private final List<String> command;
   private final Map<String, String> env;
@@ -116,7 +117,8 @@ public final class MemberProcess implements AutoCloseable {
     this.advertisedClientPort = configuredClientPort == 0 ? FreePorts.next() : configuredClientPort;
     this.peerPort = b.peerPort != null ? b.peerPort : FreePorts.next();
 
-    String peerUrl = "http://127.0.0.1:" + peerPort;
+    this.peerScheme = b.peerScheme;
+    String peerUrl = peerScheme + "://127.0.0.1:" + peerPort;
     Map<String, String> flags = new LinkedHashMap<>();
     Map<String, String> environment = new LinkedHashMap<>();
     System.getenv().keySet().stream()
@@ -369,7 +371,7 @@ public final class MemberProcess implements AutoCloseable {
   }
 
   public String peerUrl() {
-    return "http://127.0.0.1:" + peerPort;
+    return peerScheme + "://127.0.0.1:" + peerPort;
   }
 
   public String name() {
@@ -591,6 +593,7 @@ public final class MemberProcess implements AutoCloseable {
     private boolean nameAndDataDirViaEnv;
     private final List<String> clientSchemes = new ArrayList<>();
     private String initialCluster;
+    private String peerScheme = "http";
     private String initialClusterState;
     private String initialClusterToken;
 
@@ -651,6 +654,12 @@ public final class MemberProcess implements AutoCloseable {
 
     public Builder peerPort(int port) {
       this.peerPort = port;
+      return this;
+    }
+
+    /** {@code http} (default) or {@code https} for the peer URLs (add the peer TLS flags). */
+    public Builder peerScheme(String scheme) {
+      this.peerScheme = scheme;
       return this;
     }
 
