@@ -13,6 +13,11 @@ public interface Peers extends AutoCloseable {
   /** Sends a message to {@code m.to()}; delivery is best effort (Raft retransmits). */
   void send(Message m);
 
+  /** Sends several messages, possibly to different peers, flushing once per peer. */
+  default void sendAll(java.util.List<Message> messages) {
+    messages.forEach(this::send);
+  }
+
   /** Calls {@code method} on {@code peer}'s member. */
   CompletableFuture<byte[]> call(long peer, String method, byte[] request, long timeoutMillis);
 

@@ -19,6 +19,11 @@ public final class TransportPeers implements Peers {
   }
 
   @Override
+  public void sendAll(java.util.List<Message> messages) {
+    transport.sendAll(messages);
+  }
+
+  @Override
   public CompletableFuture<byte[]> call(long peer, String method, byte[] request, long timeout) {
     return transport.call(peer, method, request, timeout);
   }

@@ -63,6 +63,20 @@ public final class RaftNode {
   }
 
   /**
+   * Appends several data entries at once (one proposal message, so the leader sends them to each
+   * follower together). All or nothing.
+   *
+   * @throws ProposalDroppedException as {@link #propose}
+   */
+  public void proposeAll(List<byte[]> data) {
+    List<Entry> entries = new java.util.ArrayList<>(data.size());
+    for (byte[] d : data) {
+      entries.add(new Entry(0, 0, EntryType.DATA, d));
+    }
+    raft.step(Message.builder(MessageType.PROP).from(raft.id).entries(entries).build());
+  }
+
+  /**
    * Proposes a membership change. Only one may be in flight: until the previous one is applied on
    * the leader, this throws with reason CONF_CHANGE_PENDING.
    */

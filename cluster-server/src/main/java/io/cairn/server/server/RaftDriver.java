@@ -110,6 +110,9 @@ final class RaftDriver implements AutoCloseable {
 
   // Owned by the driver thread.
   private final List<Retry> awaitingLeader = new ArrayList<>();
+  /** Data proposals gathered in one loop iteration, appended together (one append per peer). */
+  private final List<Retry> proposalBatch = new ArrayList<>();
+  private final List<Forwarded> forwardedBatch = new ArrayList<>();
   private List<CompletableFuture<Void>> readWaiters = new ArrayList<>();
   private final Map<Long, List<CompletableFuture<Void>>> readsInFlight = new TreeMap<>();
   /** When each read context was issued, to ask again when the answer was lost. */
@@ -126,6 +129,9 @@ final class RaftDriver implements AutoCloseable {
 
   /** A proposal waiting for a leader to take it. */
   private record Retry(long requestId, byte[] data, boolean conf, long deadlineNanos) {}
+
+  /** A proposal a follower forwarded, answered once appended (or refused). */
+  private record Forwarded(byte[] data, CompletableFuture<byte[]> answer) {}
 
   RaftDriver(
       RaftNode node,
@@ -283,12 +289,12 @@ final class RaftDriver implements AutoCloseable {
   CompletableFuture<byte[]> acceptForwarded(byte[] data, boolean conf) {
     CompletableFuture<byte[]> f = new CompletableFuture<>();
     inbox.add(() -> {
+      if (!conf) {
+        forwardedBatch.add(new Forwarded(data, f));
+        return;
+      }
       try {
-        if (conf) {
-          node.proposeConfChange(ConfChange.decode(data));
-        } else {
-          node.propose(data);
-        }
+        node.proposeConfChange(ConfChange.decode(data));
         f.complete(new byte[0]);
       } catch (ProposalDroppedException e) {
         f.completeExceptionally(refusal(e).exception());
@@ -364,6 +370,7 @@ final class RaftDriver implements AutoCloseable {
           retryAwaitingLeader();
           retryLostReads();
         }
+        proposeBatch();
         startReads();
         while (node.hasReady()) {
           handle(node.ready());
@@ -385,13 +392,11 @@ final class RaftDriver implements AutoCloseable {
 
   private void proposeNow(Retry r) {
     long leader = softState.leader();
-    if (leader == id) {
+    if (leader == id && !r.conf()) {
+      proposalBatch.add(r);
+    } else if (leader == id) {
       try {
-        if (r.conf()) {
-          node.proposeConfChange(ConfChange.decode(r.data()));
-        } else {
-          node.propose(r.data());
-        }
+        node.proposeConfChange(ConfChange.decode(r.data()));
       } catch (ProposalDroppedException e) {
         if (retryable(e)) {
           awaitingLeader.add(r);
@@ -491,6 +496,33 @@ final class RaftDriver implements AutoCloseable {
     }
   }
 
+  /** Appends the data proposals of this iteration, local and forwarded, in one go. */
+  private void proposeBatch() {
+    if (proposalBatch.isEmpty() && forwardedBatch.isEmpty()) {
+      return;
+    }
+    List<byte[]> data = new ArrayList<>(proposalBatch.size() + forwardedBatch.size());
+    proposalBatch.forEach(r -> data.add(r.data()));
+    forwardedBatch.forEach(f -> data.add(f.data()));
+    try {
+      node.proposeAll(data);
+      forwardedBatch.forEach(f -> f.answer().complete(new byte[0]));
+    } catch (ProposalDroppedException e) {
+      for (Retry r : proposalBatch) {
+        if (retryable(e)) {
+          awaitingLeader.add(r);
+        } else {
+          fail(r.requestId(), refusal(e));
+        }
+      }
+      EtcdException refused = refusal(e).exception();
+      forwardedBatch.forEach(f -> f.answer().completeExceptionally(refused));
+    } finally {
+      proposalBatch.clear();
+      forwardedBatch.clear();
+    }
+  }
+
   private void startReads() {
     if (readWaiters.isEmpty()) {
       return;
@@ -524,9 +556,7 @@ final class RaftDriver implements AutoCloseable {
     // (Not with a single voter: its commit index moves on its own append, learners would hear it.)
     boolean sendFirst = softState.role() == Role.LEADER && confState.voters().size() > 1;
     if (sendFirst) {
-      for (Message m : rd.messages()) {
-        send(m);
-      }
+      send(rd.messages());
     }
     List<Applied> results = new ArrayList<>();
     List<ConfChange> confChanges = new ArrayList<>();
@@ -574,9 +604,7 @@ final class RaftDriver implements AutoCloseable {
       metrics.server().proposalsCommitted(rd.hardState().commit());
     }
     if (!sendFirst) {
-      for (Message m : rd.messages()) {
-        send(m);
-      }
+      send(rd.messages());
     }
     metrics.server().proposalsApplied(appliedIndex);
     if (!events.isEmpty()) {
@@ -691,15 +719,19 @@ final class RaftDriver implements AutoCloseable {
     appliedIndex = Math.max(snap.index(), image != null ? store.consistentIndex() : appliedIndex);
   }
 
-  private void send(Message m) {
-    if (m.type() == MessageType.HEARTBEAT && !peers.isActive(m.to())) {
-      metrics.server().heartbeatSendFailure();
+  private void send(List<Message> messages) {
+    List<Message> plain = new ArrayList<>(messages.size());
+    for (Message m : messages) {
+      if (m.type() == MessageType.HEARTBEAT && !peers.isActive(m.to())) {
+        metrics.server().heartbeatSendFailure();
+      }
+      if (m.type() == MessageType.SNAP) {
+        sendSnapshot(m);
+      } else {
+        plain.add(m);
+      }
     }
-    if (m.type() == MessageType.SNAP) {
-      sendSnapshot(m);
-      return;
-    }
-    peers.send(m);
+    peers.sendAll(plain);
   }
 
   /**

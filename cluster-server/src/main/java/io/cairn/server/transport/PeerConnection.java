@@ -81,6 +81,11 @@ final class PeerConnection {
 
   /** Sends one frame; false (and reported) when it had to be dropped. */
   boolean send(byte kind, byte[] payload) {
+    return send(kind, payload, true);
+  }
+
+  /** Like {@link #send(byte, byte[])}; without {@code flush} the frame waits for {@link #flush}. */
+  boolean send(byte kind, byte[] payload, boolean flush) {
     Channel c = channel;
     if (c == null || !c.isActive() || !c.isWritable()) {
       listener.sendFailed(peer);
@@ -88,9 +93,20 @@ final class PeerConnection {
     }
     ByteBuf frame = c.alloc().buffer(5 + payload.length);
     frame.writeInt(payload.length + 1).writeByte(kind).writeBytes(payload);
-    c.writeAndFlush(frame);
+    if (flush) {
+      c.writeAndFlush(frame);
+    } else {
+      c.write(frame);
+    }
     listener.sent(peer, payload.length + 5L);
     return true;
+  }
+
+  void flush() {
+    Channel c = channel;
+    if (c != null) {
+      c.flush();
+    }
   }
 
   /**

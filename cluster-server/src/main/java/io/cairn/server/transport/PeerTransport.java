@@ -74,6 +74,25 @@ public final class PeerTransport implements AutoCloseable {
     return c.send(Frames.MESSAGE, MessageCodec.encode(m));
   }
 
+  /**
+   * Sends a batch of messages with one flush per peer (one system call for all the messages a
+   * Ready has for that peer, instead of one each).
+   */
+  public void sendAll(java.util.List<Message> messages) {
+    java.util.Set<PeerConnection> touched = new java.util.HashSet<>();
+    for (Message m : messages) {
+      PeerConnection c = peers.get(m.to());
+      if (c == null) {
+        listener.sendFailed(m.to());
+        continue;
+      }
+      if (c.send(Frames.MESSAGE, MessageCodec.encode(m), false)) {
+        touched.add(c);
+      }
+    }
+    touched.forEach(PeerConnection::flush);
+  }
+
   /** Calls {@code method} on {@code peer}'s member (see {@link Frames#CALL}). */
   public java.util.concurrent.CompletableFuture<byte[]> call(
       long peer, String method, byte[] request, long timeoutMillis) {

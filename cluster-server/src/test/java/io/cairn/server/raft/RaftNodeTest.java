@@ -114,4 +114,20 @@ class RaftNodeTest {
     assertThatThrownBy(() -> new RaftConfig(1, 10, 1, true, true, 1, 1, 0, null))
         .hasMessageContaining("random");
   }
+
+  @Test
+  void proposeAllAppendsABatchWithOneAppendPerFollower() {
+    ScriptedCluster c = new ScriptedCluster(3);
+    c.electionTimeout(1);
+    c.stabilize();
+    assertThat(c.leader()).isEqualTo(1);
+    c.node(1).proposeAll(List.of("a".getBytes(), "b".getBytes(), "c".getBytes()));
+    List<String> transcript = c.stabilize();
+    // One append to each follower carries all three entries.
+    assertThat(transcript.stream().filter(m -> m.contains(" APP ") && m.contains("entries=")))
+        .hasSize(2);
+    for (long id = 1; id <= 3; id++) {
+      assertThat(c.appliedData.get(id)).containsExactly("a", "b", "c");
+    }
+  }
 }
