@@ -6,17 +6,9 @@
 #   bash tools/bench-cluster-vs-etcd.sh [total-requests] [clients]
 #
 # Fresh data dirs under a temp dir; a warm-up run first. Results go to stdout as Markdown.
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 total="${1:-20000}"
 clients="${2:-64}"
-work="$(mktemp -d)"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1]);s.close()'; }
-wait_ready() { for _ in $(seq 1 300); do grep -q "ready to serve client requests" "$1" 2>/dev/null && return 0; sleep 0.1; done; echo "server did not start: $1" >&2; cat "$1" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 
 cluster() { # kind -> sets $eps to the comma-separated client endpoints (no subshell: pids must stay ours)
   local kind="$1" i initial="" cps=() pps=()
@@ -44,13 +36,7 @@ run() { # name endpoints
   local name="$1" eps="$2"
   "$root/bin/cairn" bench put --endpoints "$eps" --total 5000 --clients "$clients" > /dev/null
   for mode in put range; do
-    line="$("$root/bin/cairn" bench "$mode" --endpoints "$eps" --total "$total" --clients "$clients")"
-    echo "$line" | python3 -c '
-import re,sys
-l=sys.stdin.read(); name,mode=sys.argv[1],sys.argv[2]
-rps=re.search(r"([0-9.]+) req/s",l).group(1)
-p=re.findall(r"p(?:50|90|99) ([0-9.]+)",l)
-print(f"| {name} (3 members) | {mode} | {rps} | {p[0]} | {p[1]} | {p[2]} |")' "$name" "$mode"
+    bench_row "$name (3 members)" "$mode" "$eps" "$total" "$clients"
   done
 }
 

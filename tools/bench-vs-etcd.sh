@@ -7,17 +7,9 @@
 # Both servers run on loopback with fresh data dirs under a temp dir; the load generator runs
 # once against each in turn, after a warm-up. Then the watch fan-out bench (100 watchers on a
 # prefix, puts under it) runs against each. Results go to stdout as Markdown tables.
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 total="${1:-20000}"
 clients="${2:-64}"
-work="$(mktemp -d)"
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1]);s.close()'; }
-wait_ready() { for _ in $(seq 1 200); do grep -q "ready to serve client requests" "$1" 2>/dev/null && return 0; sleep 0.1; done; echo "server did not start: $1" >&2; cat "$1" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 
 start() { # kind name -> sets $ep (no subshell: pids must stay ours for the clean-up)
   local kind="$1" c p
@@ -43,13 +35,7 @@ for ep in "$cairn_ep" "$etcd_ep"; do
   name=cairn; [ "$ep" = "$etcd_ep" ] && name=etcd
   "$root/bin/cairn" bench put --endpoints "$ep" --total 5000 --clients "$clients" > /dev/null
   for mode in put range; do
-    line="$("$root/bin/cairn" bench "$mode" --endpoints "$ep" --total "$total" --clients "$clients")"
-    echo "$line" | python3 -c '
-import re,sys
-l=sys.stdin.read(); name,mode=sys.argv[1],sys.argv[2]
-rps=re.search(r"([0-9.]+) req/s",l).group(1)
-p=re.findall(r"p(?:50|90|99) ([0-9.]+)",l)
-print(f"| {name} | {mode} | {rps} | {p[0]} | {p[1]} | {p[2]} |")' "$name" "$mode"
+    bench_row "$name" "$mode" "$ep" "$total" "$clients"
   done
 done
 

@@ -103,10 +103,7 @@ final class RaftDriver implements AutoCloseable {
   private final Map<Long, CompletableFuture<Object>> waits = new ConcurrentHashMap<>();
   private final AtomicInteger pending = new AtomicInteger();
   private final Thread thread;
-  private final java.nio.file.Path snapshotDir;
-  private final java.util.concurrent.ExecutorService snapshotSender =
-      java.util.concurrent.Executors.newSingleThreadExecutor(
-          io.cairn.server.util.DaemonThreads.named("snapshot-sender"));
+  private final SnapshotShipping snapshots;
 
   // Owned by the driver thread.
   private final List<Retry> awaitingLeader = new ArrayList<>();
@@ -149,7 +146,8 @@ final class RaftDriver implements AutoCloseable {
       long requestTimeoutMillis,
       long snapshotCount,
       java.nio.file.Path snapshotDir) {
-    this.snapshotDir = snapshotDir;
+    this.snapshots = new SnapshotShipping(store, logStore, peers, snapshotDir,
+        requestTimeoutMillis * 6);
     this.id = node.id();
     this.node = node;
     this.raftStorage = raftStorage;
@@ -682,33 +680,13 @@ final class RaftDriver implements AutoCloseable {
     return new Applied(requestId, members.list());
   }
 
-  /**
-   * Installs a snapshot the core accepted. The bootstrap snapshot of a new cluster carries no
-   * image (the founding membership only); one from a leader names the image file the transport
-   * stored, which replaces every replicated row in one transaction.
-   */
+  /** Installs a snapshot the core accepted (see {@link SnapshotShipping#install}). */
   private void installSnapshot(Ready rd) throws Exception {
     io.cairn.server.raft.Snapshot snap = rd.snapshot();
-    io.cairn.server.raft.Snapshot bare = new io.cairn.server.raft.Snapshot(snap.meta(), null);
     confState = snap.meta().confState();
-    java.nio.file.Path image = snap.data().length == 0 ? null
-        : java.nio.file.Path.of(new String(snap.data(), java.nio.charset.StandardCharsets.UTF_8));
-    try (var w = store.backend().write()) {
-      if (image != null) {
-        try (var in = new java.io.DataInputStream(new java.io.BufferedInputStream(
-            java.nio.file.Files.newInputStream(image), 1 << 20))) {
-          io.cairn.server.snapshot.RaftSnapshotData.install(store.backend(), w.txn(), in);
-        }
-        logStore.clear(w.txn());
-      }
-      logStore.setSnapshot(w.txn(), snap.meta());
-      logStore.setConfState(w.txn(), confState);
-      w.commit();
-    }
-    raftStorage.applySnapshot(bare);
-    if (image != null) {
-      java.nio.file.Files.deleteIfExists(image);
-      store.reload();
+    boolean replaced = snapshots.install(snap);
+    raftStorage.applySnapshot(new io.cairn.server.raft.Snapshot(snap.meta(), null));
+    if (replaced) {
       listener.stateReplaced();
       log.atInfo()
           .addKeyValue("local-member-id", MemberIds.hex(id))
@@ -716,7 +694,7 @@ final class RaftDriver implements AutoCloseable {
           .addKeyValue("revision", store.currentRevision())
           .log("installed a snapshot from the leader");
     }
-    appliedIndex = Math.max(snap.index(), image != null ? store.consistentIndex() : appliedIndex);
+    appliedIndex = Math.max(snap.index(), replaced ? store.consistentIndex() : appliedIndex);
   }
 
   private void send(List<Message> messages) {
@@ -726,60 +704,12 @@ final class RaftDriver implements AutoCloseable {
         metrics.server().heartbeatSendFailure();
       }
       if (m.type() == MessageType.SNAP) {
-        sendSnapshot(m);
+        snapshots.send(m, (to, ok) -> inbox.add(() -> node.reportSnapshot(to, ok)));
       } else {
         plain.add(m);
       }
     }
     peers.sendAll(plain);
-  }
-
-  /**
-   * A follower needs the state as a whole. The image is written from one read transaction on a
-   * background thread (so applying goes on meanwhile) and streamed on a connection of its own;
-   * its Raft position is whatever that transaction had applied, at least the one asked for.
-   */
-  private void sendSnapshot(Message m) {
-    long to = m.to();
-    snapshotSender.execute(() -> {
-      java.nio.file.Path image = null;
-      boolean ok = false;
-      try {
-        java.nio.file.Files.createDirectories(snapshotDir);
-        image = java.nio.file.Files.createTempFile(snapshotDir, "send-", ".img");
-        io.cairn.server.raft.SnapshotMeta meta;
-        try (var out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(
-            java.nio.file.Files.newOutputStream(image), 1 << 20))) {
-          meta = io.cairn.server.snapshot.RaftSnapshotData.write(store.backend(), logStore, out);
-        }
-        if (meta.index() < m.snapshot().index() || meta.term() == 0) {
-          throw new IllegalStateException("snapshot image at " + meta.index()
-              + " is behind the requested " + m.snapshot().index());
-        }
-        Message withMeta = m.toBuilder()
-            .snapshot(new io.cairn.server.raft.Snapshot(meta, null)).build();
-        peers.sendSnapshot(withMeta, image, requestTimeoutMillis * 6);
-        log.atInfo()
-            .addKeyValue("to", MemberIds.hex(to))
-            .addKeyValue("snapshot-index", meta.index())
-            .addKeyValue("bytes", java.nio.file.Files.size(image))
-            .log("sent a snapshot to a follower");
-        ok = true;
-      } catch (Exception e) {
-        log.atWarn().addKeyValue("to", MemberIds.hex(to))
-            .log("failed to send a snapshot: " + e.getMessage());
-      } finally {
-        if (image != null) {
-          try {
-            java.nio.file.Files.deleteIfExists(image);
-          } catch (java.io.IOException ignored) {
-            // Left for the start-up clean-up.
-          }
-        }
-        boolean sent = ok;
-        inbox.add(() -> node.reportSnapshot(to, sent));
-      }
-    });
   }
 
   private void releaseReads() {
@@ -864,7 +794,7 @@ final class RaftDriver implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    snapshotSender.shutdownNow();
+    snapshots.close();
     try {
       thread.join(10_000);
     } catch (InterruptedException e) {

@@ -151,18 +151,16 @@ public final class ClusterProcesses implements AutoCloseable {
     }
     // etcd (and Cairn) refuse to grow a cluster whose voters have not all been connected for
     // five seconds ("unhealthy cluster"); right after start that takes a moment.
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    ProcessResult added = ctl().run(args.toArray(String[]::new));
-    while (added.exitCode() != 0 && added.stderr().contains("etcdserver: unhealthy cluster")
-        && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(500);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-      added = ctl().run(args.toArray(String[]::new));
-    }
+    java.util.concurrent.atomic.AtomicReference<ProcessResult> result =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> {
+          result.set(ctl().run(args.toArray(String[]::new)));
+          return result.get().exitCode() == 0
+              || !result.get().stderr().contains("etcdserver: unhealthy cluster");
+        });
+    ProcessResult added = result.get();
     if (added.exitCode() != 0) {
       throw new AssertionError("etcdctl member add failed: " + added);
     }
