@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the integration tests need, if they are missing.
 #
-#   bash tools/install-deps.sh                 # etcd-client etcd-server
+#   bash tools/install-deps.sh                 # etcd-client etcd-server chromium chromium-driver
 #   bash tools/install-deps.sh chromium xvfb   # any other packages
 #
 # Idempotent and silent when everything is already installed. Runs apt-get
@@ -9,7 +9,7 @@
 set -euo pipefail
 
 if [ "$#" -eq 0 ]; then
-  set -- etcd-client etcd-server
+  set -- etcd-client etcd-server chromium chromium-driver
 fi
 
 missing=()
