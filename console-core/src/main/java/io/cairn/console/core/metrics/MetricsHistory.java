@@ -60,8 +60,8 @@ public final class MetricsHistory {
         list.removeFirst();
       }
     });
-    scrapes.entrySet().removeIf(e -> e.getValue().isEmpty() && !errors.containsKey(e.getKey()));
     errors.values().removeIf(e -> e.time().isBefore(cutoff));
+    scrapes.entrySet().removeIf(e -> e.getValue().isEmpty() && !errors.containsKey(e.getKey()));
   }
 
   /** Members seen within the retention window, in the order they were first seen. */
