@@ -3,6 +3,7 @@ package io.cairn.console.core.session;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
+import io.etcd.jetcd.maintenance.StatusResponse;
 import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
@@ -41,12 +42,14 @@ public final class ClusterSession implements AutoCloseable {
   private final List<String> endpoints;
   private final Client client;
   private final HttpClient http;
+  private final MemberChannels channels;
   private final ConnectionProbe probe;
   private final AtomicReference<CompletableFuture<Boolean>> cairn = new AtomicReference<>();
 
   private ClusterSession(ConnectionProfile profile, List<String> endpoints, Client client, HttpClient http,
-      ConnectionProbe probe) {
+      MemberChannels channels, ConnectionProbe probe) {
     this.profile = profile;
+    this.channels = channels;
     this.endpoints = endpoints;
     this.client = client;
     this.http = http;
@@ -91,8 +94,10 @@ public final class ClusterSession implements AutoCloseable {
       builder.sslContext(grpcSsl);
       httpBuilder.sslContext(jdkSsl(profile.tls()));
     }
-    ConnectionProbe probe = new ConnectionProbe(endpoints, grpcSsl, user, secret, probeInterval);
-    ClusterSession session = new ClusterSession(profile, endpoints, builder.build(), httpBuilder.build(), probe);
+    MemberChannels channels = new MemberChannels(grpcSsl != null ? grpcSsl : grpcSsl(null));
+    ConnectionProbe probe = new ConnectionProbe(endpoints, channels, user, secret, probeInterval);
+    ClusterSession session = new ClusterSession(profile, endpoints, builder.build(), httpBuilder.build(),
+        channels, probe);
     if (secret != null) {
       Arrays.fill(secret, (byte) 0);
     }
@@ -181,10 +186,24 @@ public final class ClusterSession implements AutoCloseable {
         .thenCompose(f -> f);
   }
 
+  /**
+   * Maintenance Status of the member at {@code endpoint} (any accepted form), asked of that member
+   * alone with a deadline of {@code timeout}. Unlike jetcd's {@code statusMember} this reuses one
+   * channel per member and cannot hang.
+   */
+  public CompletableFuture<StatusResponse> memberStatus(String endpoint, Duration timeout) {
+    try {
+      return channels.status(ConnectionProfile.normalize(endpoint, profile.usesTls()), timeout);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
   /** Stops the probe and closes the clients; idempotent. */
   @Override
   public void close() {
     probe.close();
+    channels.close();
     client.close();
   }
 

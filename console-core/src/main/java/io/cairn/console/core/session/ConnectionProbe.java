@@ -1,21 +1,12 @@
 package io.cairn.console.core.session;
 
-import com.google.common.util.concurrent.ListenableFuture;
-import com.google.protobuf.ByteString;
-import io.etcd.jetcd.api.AuthGrpc;
-import io.etcd.jetcd.api.AuthenticateRequest;
-import io.etcd.jetcd.api.MaintenanceGrpc;
-import io.etcd.jetcd.api.StatusRequest;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
-import io.netty.handler.ssl.SslContext;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -30,9 +21,8 @@ import org.slf4j.LoggerFactory;
  * Asks every endpoint for its Maintenance status every couple of seconds, on one daemon thread,
  * and turns the answers into a {@link ConnectionState}.
  *
- * <p>The probe keeps one gRPC channel per endpoint of its own rather than using jetcd's: every call
- * gets a deadline (jetcd's per-member calls have none, so a frozen member would pile up calls and
- * channels), and a failed probe resets the channel's reconnect backoff so a member that comes back
+ * <p>The calls go over the session's {@link MemberChannels} rather than jetcd's: every call gets a
+ * deadline, and a failed probe resets the channel's reconnect backoff so a member that comes back
  * is noticed within one interval. Status needs no authentication in etcd, so when the profile has
  * a user the probe also authenticates once per outage, to report a wrong password as such.
  */
@@ -43,9 +33,9 @@ final class ConnectionProbe implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionProbe.class);
 
   private final List<String> endpoints;
-  private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
-  private final ByteString user;
-  private final ByteString password;
+  private final MemberChannels channels;
+  private final byte[] user;
+  private final byte[] password;
   private final Duration interval;
   private final ScheduledExecutorService executor;
   private final List<Consumer<ConnectionState>> listeners = new CopyOnWriteArrayList<>();
@@ -53,23 +43,12 @@ final class ConnectionProbe implements AutoCloseable {
   /** Touched on the probe thread only. */
   private boolean authenticated;
 
-  ConnectionProbe(List<String> endpoints, SslContext ssl, byte[] user, byte[] password, Duration interval) {
+  ConnectionProbe(List<String> endpoints, MemberChannels channels, byte[] user, byte[] password, Duration interval) {
     this.endpoints = List.copyOf(endpoints);
-    this.user = user == null ? null : ByteString.copyFrom(user);
-    this.password = password == null ? null : ByteString.copyFrom(password);
+    this.channels = channels;
+    this.user = user == null ? null : user.clone();
+    this.password = password == null ? null : password.clone();
     this.interval = interval;
-    for (String endpoint : this.endpoints) {
-      URI uri = URI.create(endpoint);
-      NettyChannelBuilder b = NettyChannelBuilder.forAddress(uri.getHost(), uri.getPort())
-          .withOption(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CALL_TIMEOUT.toMillis())
-          .maxInboundMessageSize(1024 * 1024);
-      if (ssl != null) {
-        b.sslContext(ssl);
-      } else {
-        b.usePlaintext();
-      }
-      channels.put(endpoint, b.build());
-    }
     this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "cairn-session-probe");
       t.setDaemon(true);
@@ -108,23 +87,17 @@ final class ConnectionProbe implements AutoCloseable {
 
   /** One round: all endpoints in parallel, each bounded by its deadline. Runs on the probe thread. */
   private void probeOnce() {
-    Map<String, ListenableFuture<?>> calls = new LinkedHashMap<>();
-    channels.forEach((endpoint, channel) -> calls.put(endpoint, MaintenanceGrpc.newFutureStub(channel)
-        .withDeadlineAfter(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-        .status(StatusRequest.getDefaultInstance())));
+    Map<String, CompletableFuture<?>> calls = new LinkedHashMap<>();
+    endpoints.forEach(endpoint -> calls.put(endpoint, channels.status(endpoint, CALL_TIMEOUT)));
     List<String> answering = new ArrayList<>();
     Map<String, String> failures = new LinkedHashMap<>();
     calls.forEach((endpoint, call) -> {
-      try {
-        call.get(CALL_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+      String failure = await(call, CALL_TIMEOUT);
+      if (failure == null) {
         answering.add(endpoint);
-      } catch (ExecutionException | TimeoutException e) {
-        call.cancel(true);
-        failures.put(endpoint, Failures.describe(e));
-        channels.get(endpoint).resetConnectBackoff();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("probe interrupted", e);
+      } else {
+        failures.put(endpoint, failure);
+        channels.resetBackoff(endpoint);
       }
     });
     if (answering.isEmpty()) {
@@ -133,9 +106,11 @@ final class ConnectionProbe implements AutoCloseable {
       return;
     }
     if (user != null && password != null && !authenticated) {
-      String authFailure = authenticate(answering.get(0));
-      if (authFailure != null) {
-        update(ConnectionState.Kind.UNREACHABLE, "cannot use " + answering.get(0) + ": " + authFailure);
+      String endpoint = answering.get(0);
+      String authFailure = await(channels.authenticate(endpoint, user, password, AUTH_TIMEOUT), AUTH_TIMEOUT);
+      // A cluster without auth enabled refuses Authenticate; the data calls work all the same.
+      if (authFailure != null && !authFailure.contains("authentication is not enabled")) {
+        update(ConnectionState.Kind.UNREACHABLE, "cannot use " + endpoint + ": " + authFailure);
         return;
       }
       authenticated = true;
@@ -146,18 +121,13 @@ final class ConnectionProbe implements AutoCloseable {
     update(ConnectionState.Kind.CONNECTED, message);
   }
 
-  /** Null when the user and password are accepted, else why not. */
-  private String authenticate(String endpoint) {
+  /** Waits on the probe thread (the calls have deadlines); null on success, else why it failed. */
+  private static String await(CompletableFuture<?> call, Duration deadline) {
     try {
-      AuthGrpc.newFutureStub(channels.get(endpoint))
-          .withDeadlineAfter(AUTH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-          .authenticate(AuthenticateRequest.newBuilder().setNameBytes(user).setPasswordBytes(password).build())
-          .get(AUTH_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+      call.get(deadline.toMillis() + 1000, TimeUnit.MILLISECONDS);
       return null;
     } catch (ExecutionException | TimeoutException e) {
-      String why = Failures.describe(e);
-      // A cluster without auth enabled refuses Authenticate; the data calls will work all the same.
-      return why.contains("authentication is not enabled") ? null : why;
+      return Failures.describe(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("probe interrupted", e);
@@ -193,6 +163,5 @@ final class ConnectionProbe implements AutoCloseable {
   @Override
   public void close() {
     executor.shutdownNow();
-    channels.values().forEach(ManagedChannel::shutdownNow);
   }
 }
