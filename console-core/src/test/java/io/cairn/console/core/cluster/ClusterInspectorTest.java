@@ -122,6 +122,40 @@ class ClusterInspectorTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(ServerKind.class)
+  void aNoSpaceAlarmShowsWithTheQuotaAndDisarmClearsIt(ServerKind kind, TestInfo info) throws Exception {
+    long quota = 2_000_000;
+    try (MemberProcess m = MemberProcess.builder(kind).test(info).args("--quota-backend-bytes=" + quota)
+        .startReady();
+        ClusterSession session = open(List.of(m))) {
+      ClusterInspector inspector = new ClusterInspector(session);
+      ByteSequence big = ByteSequence.from(new byte[100_000]);
+      boolean refused = false;
+      for (int i = 0; i < 100 && !refused; i++) {
+        refused = session.client().getKVClient().put(bytes("fill/" + i), big).handle((r, e) -> e != null)
+            .get(10, TimeUnit.SECONDS);
+      }
+      assertThat(refused).as("writes past the quota are refused").isTrue();
+      ClusterOverview full = inspector.fetch().get(30, TimeUnit.SECONDS);
+      String id = full.members().get(0).id();
+      assertThat(full.alarms()).containsExactly(new AlarmView(id, "NOSPACE"));
+      assertThat(full.quotaBytes()).isEqualTo(OptionalLong.of(quota));
+      assertThat(full.statusById().get(id).healthy()).isFalse();
+
+      long rev = session.client().getKVClient().delete(bytes("fill/"),
+          io.etcd.jetcd.options.DeleteOption.builder().isPrefix(true).build()).get(10, TimeUnit.SECONDS)
+          .getHeader().getRevision();
+      inspector.compact(rev, true).get(30, TimeUnit.SECONDS);
+      inspector.defragment(id).get(60, TimeUnit.SECONDS);
+      inspector.disarm(full.alarms().get(0)).get(10, TimeUnit.SECONDS);
+      ClusterOverview cleared = inspector.fetch().get(30, TimeUnit.SECONDS);
+      assertThat(cleared.alarms()).isEmpty();
+      assertThat(cleared.statusById().get(id).healthy()).isTrue();
+      session.client().getKVClient().put(bytes("small"), bytes("x")).get(10, TimeUnit.SECONDS);
+    }
+  }
+
   @Test
   void quotaIsReadFromPrometheusText() {
     String metrics = "# HELP etcd_server_quota_backend_bytes Current backend storage quota size in bytes.\n"
