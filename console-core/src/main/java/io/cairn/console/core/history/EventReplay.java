@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Replays one key's events from a past revision with a watch, which (unlike a range) sees deletions.
@@ -31,24 +32,28 @@ final class EventReplay {
   private final int budget;
   private final long lastWanted;
   private final Duration quiet;
+  /** Without the end in sight for this long, the replay fails instead of waiting forever. */
+  private final Duration stall;
   private boolean dropped;
   private long lastActivityNanos = System.nanoTime();
   private Watch.Watcher watcher;
 
-  private EventReplay(int budget, long lastWanted, Duration quiet) {
+  private EventReplay(int budget, long lastWanted, Duration quiet, Duration stall) {
     this.kept = new ArrayDeque<>(Math.min(budget, 1024));
     this.budget = budget;
     this.lastWanted = lastWanted;
     this.quiet = quiet;
+    this.stall = stall;
   }
 
   /**
    * Replays the events of {@code key} with revisions in {@code [from, lastWanted]}; {@code quiet}
-   * null means an event above {@code lastWanted} is known to exist.
+   * null means an event above {@code lastWanted} is known to exist; then the replay fails after
+   * {@code stall} without any response.
    */
-  static CompletableFuture<Outcome> replay(
-      Watch watch, ByteSequence key, long from, long lastWanted, int budget, Duration quiet) {
-    EventReplay r = new EventReplay(budget, lastWanted, quiet);
+  static CompletableFuture<Outcome> replay(Watch watch, ByteSequence key, long from,
+      long lastWanted, int budget, Duration quiet, Duration stall) {
+    EventReplay r = new EventReplay(budget, lastWanted, quiet, stall);
     io.etcd.jetcd.options.WatchOption option =
         io.etcd.jetcd.options.WatchOption.builder().withRevision(Math.max(1, from)).build();
     Watch.Watcher w = watch.watch(key, option, Watch.listener(r::onNext, r::onError, r::onCompleted));
@@ -58,9 +63,7 @@ final class EventReplay {
         w.close();
       }
     }
-    if (quiet != null) {
-      r.scheduleQuietCheck();
-    }
+    r.scheduleQuietCheck();
     return r.result;
   }
 
@@ -106,8 +109,12 @@ final class EventReplay {
     result.completeExceptionally(new IllegalStateException("the watch ended before the replay"));
   }
 
+  private Duration period() {
+    return quiet != null ? quiet : stall;
+  }
+
   private void scheduleQuietCheck() {
-    Executor later = CompletableFuture.delayedExecutor(quiet.toMillis(), TimeUnit.MILLISECONDS);
+    Executor later = CompletableFuture.delayedExecutor(period().toMillis(), TimeUnit.MILLISECONDS);
     later.execute(this::quietCheck);
   }
 
@@ -116,8 +123,14 @@ final class EventReplay {
       if (result.isDone()) {
         return;
       }
-      if (System.nanoTime() - lastActivityNanos >= quiet.toNanos()) {
-        finish();
+      if (System.nanoTime() - lastActivityNanos >= period().toNanos()) {
+        if (quiet != null) {
+          finish();
+        } else {
+          closeWatcher();
+          result.completeExceptionally(new TimeoutException("the watch replay stalled: no event up to"
+              + " revision " + lastWanted + " within " + stall.toSeconds() + " s"));
+        }
         return;
       }
     }
@@ -125,8 +138,9 @@ final class EventReplay {
   }
 
   private void finish() {
-    closeWatcher();
+    // Complete first: closing the watcher calls onCompleted, which must find the replay done.
     result.complete(new Outcome(new ArrayList<>(kept), dropped));
+    closeWatcher();
   }
 
   private void closeWatcher() {

@@ -14,6 +14,8 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +45,8 @@ public final class KeyHistory {
   public static final int MAX_REVISIONS = 100_000;
   /** How long a replay for a deleted key waits for more events before it ends. */
   public static final Duration DEFAULT_QUIET = Duration.ofSeconds(1);
+  /** A replay that should end exactly but has had no response for this long fails. */
+  static final Duration STALL = Duration.ofSeconds(15);
 
   private final KV kv;
   private final Watch watch;
@@ -118,10 +122,16 @@ public final class KeyHistory {
     return out.whenComplete((r, t) -> w.close());
   }
 
+  /** A "required revision has been compacted" failure, as jetcd or gRPC reports it. */
   static boolean isCompacted(Throwable err) {
-    Throwable t = unwrap(err);
-    return t instanceof EtcdException e && e.getErrorCode() == ErrorCode.OUT_OF_RANGE
-        && String.valueOf(e.getMessage()).contains("compacted");
+    for (Throwable t = err; t != null; t = t.getCause()) {
+      boolean outOfRange = t instanceof EtcdException e && e.getErrorCode() == ErrorCode.OUT_OF_RANGE
+          || t instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.OUT_OF_RANGE;
+      if (outOfRange && String.valueOf(t.getMessage()).contains("compacted")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Throwable unwrap(Throwable t) {
@@ -181,7 +191,7 @@ public final class KeyHistory {
     /** Adds the events up to {@code lastWanted}, then the value surviving at the compaction. */
     private CompletableFuture<HistoryResult> older(long lastWanted, Duration quietPeriod) {
       int budget = max - newestFirst.size();
-      return EventReplay.replay(watch, key, compact + 1, lastWanted, budget, quietPeriod)
+      return EventReplay.replay(watch, key, compact + 1, lastWanted, budget, quietPeriod, STALL)
           .thenCompose(o -> {
             List<KeyRevision> events = o.oldestFirst();
             for (int i = events.size() - 1; i >= 0; i--) {
