@@ -111,11 +111,11 @@ class ConsoleBrowserIT {
     browser.clickCell("key-tree", "svc-07/");
     browser.awaitCell("key-tree", "inst-000/");
     // 250 instances: the first page of the directory shows them all, no "more" row.
-    browser.clickCell("key-tree", "inst-042/");
+    browser.clickCell("key-tree", "inst-003/");
     browser.clickCell("key-tree", "config");
-    browser.awaitText("value-key", t -> t.equals("/app/svc-07/inst-042/config"));
+    browser.awaitText("value-key", t -> t.equals("/app/svc-07/inst-003/config"));
     String value = browser.text("value-text");
-    assertThat(value).contains("\"port\" : 8042").contains("\"service\" : \"svc-7\"");
+    assertThat(value).contains("8003").contains("\"service\" : \"svc-7\"");
     assertThat(browser.byId("value-text").getAttribute("data-format")).isEqualTo("JSON");
     assertThat(browser.text("value-meta")).contains("version 1").contains("lease none");
     assertThat(browser.text("pinned-revision")).startsWith("revision ");

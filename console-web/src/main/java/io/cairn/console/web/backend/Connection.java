@@ -73,8 +73,11 @@ public final class Connection implements AutoCloseable {
 
   /** Leader changes: Cairn's event history when the members are Cairn, else from the metric. */
   public List<LeaderChange> leaderChanges() {
-    List<LeaderChange> fromMetric = LeaderTimeline.fromMetric(scraper.history());
-    return LeaderTimeline.merge(cairnEvents, fromMetric);
+    List<LeaderChange> events = cairnEvents;
+    if (!events.isEmpty()) {
+      return events;
+    }
+    return LeaderTimeline.merge(LeaderTimeline.fromMetric(scraper.history()));
   }
 
   /** Reads {@code /cairn/v1/events} of every Cairn member; runs on the scheduler. */
@@ -92,7 +95,7 @@ public final class Connection implements AutoCloseable {
           log.debug("no event history from {}: {}", endpoint, e.toString());
         }
       }
-      cairnEvents = LeaderTimeline.merge(all, List.of());
+      cairnEvents = LeaderTimeline.merge(all);
     } catch (Exception e) {
       log.debug("event history not read: {}", e.toString());
     }

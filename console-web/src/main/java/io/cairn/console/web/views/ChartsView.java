@@ -51,6 +51,8 @@ public final class ChartsView extends VerticalLayout {
   private final Select<Window> window = new Select<>();
   private final Span updated = new Span();
   private final Map<String, Image> images = new LinkedHashMap<>();
+  private final ClusterCharts charts =
+      new ClusterCharts(ZoneOffset.UTC, java.util.Locale.ROOT, ClusterCharts::endpointOf);
   private final Grid<LeaderChange> changes = new Grid<>();
   private AutoCloseable scrapeSubscription;
   private int version;
@@ -68,6 +70,7 @@ public final class ChartsView extends VerticalLayout {
     bar.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
     Div grid = new Div();
     grid.setId("charts");
+    grid.setWidthFull();
     grid.getStyle().set("display", "flex").set("flex-wrap", "wrap").set("gap", "var(--lumo-space-m)");
     for (String name : List.of("leader-changes", "request-latency", "disk-latency", "proposals", "db-size")) {
       Image img = new Image();
@@ -118,11 +121,11 @@ public final class ChartsView extends VerticalLayout {
     Instant from = to.minus(w.duration());
     List<LeaderChange> leaderChanges = c.leaderChanges();
     version++;
-    set("leader-changes", "Leader changes", h -> ClusterCharts.leaderChanges(leaderChanges, h, from, to), c);
-    set("request-latency", "Request latency p50/p90/p99", h -> ClusterCharts.requestLatency(h, from, to), c);
-    set("disk-latency", "WAL fsync and backend commit p99", h -> ClusterCharts.diskLatency(h, from, to), c);
-    set("proposals", "Proposals", h -> ClusterCharts.proposals(h, from, to), c);
-    set("db-size", "DB size", h -> ClusterCharts.dbSize(h, from, to), c);
+    set("leader-changes", "Leader changes", h -> charts.leaderChanges(leaderChanges, h, from, to), c);
+    set("request-latency", "Request latency p50/p90/p99", h -> charts.requestLatency(h, from, to), c);
+    set("disk-latency", "WAL fsync and backend commit p99", h -> charts.diskLatency(h, from, to), c);
+    set("proposals", "Proposals", h -> charts.proposals(h, from, to), c);
+    set("db-size", "DB size", h -> charts.dbSize(h, from, to), c);
     List<LeaderChange> newestFirst = new ArrayList<>(leaderChanges);
     java.util.Collections.reverse(newestFirst);
     changes.setItems(newestFirst);

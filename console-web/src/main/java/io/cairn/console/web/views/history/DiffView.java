@@ -8,6 +8,7 @@ import java.util.List;
 public final class DiffView extends Div {
   public DiffView() {
     setId("history-diff");
+    setWidthFull();
     getStyle().set("font-family", "var(--lumo-font-family-monospace, monospace)")
         .set("font-size", "var(--lumo-font-size-s)").set("white-space", "pre-wrap")
         .set("word-break", "break-all").set("overflow", "auto").set("max-height", "50vh")

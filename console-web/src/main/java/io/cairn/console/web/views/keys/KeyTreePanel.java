@@ -33,7 +33,8 @@ final class KeyTreePanel extends Composite<TreeGrid<TreeRow>> {
     TreeGrid<TreeRow> grid = getContent();
     grid.setId("key-tree");
     grid.setDataProvider(provider);
-    grid.addHierarchyColumn(TreeRow::label).setHeader("Key").setFlexGrow(1);
+    grid.addHierarchyColumn(TreeRow::label).setHeader("Key").setFlexGrow(1).setSortable(false);
+    grid.setTooltipGenerator(TreeRow::fullKey);
     grid.setSizeFull();
     grid.addExpandListener(e -> e.getItems().forEach(this::expand));
     grid.addItemClickListener(e -> click(e.getItem()));
