@@ -47,7 +47,8 @@ class ConsoleBrowserIT {
     member = MemberProcess.builder(ServerKind.underTest()).test("ConsoleBrowserIT").startReady();
     client = Clients.jetcd(member);
     seed();
-    console = ConsoleProcess.start(temp.resolve("profiles.json"), "--endpoints", member.clientUrl());
+    // As users give endpoints to etcdctl: host:port, no scheme.
+    console = ConsoleProcess.start(temp.resolve("profiles.json"), "--endpoints", member.endpoint());
   }
 
   @AfterAll

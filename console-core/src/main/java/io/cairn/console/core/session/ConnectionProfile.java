@@ -61,7 +61,7 @@ public record ConnectionProfile(String name, List<String> endpoints, String user
 
   /** The endpoints as {@code http(s)://host:port}, in the profile's order. */
   public List<String> normalizedEndpoints() {
-    return endpoints.stream().map(e -> normalize(e, tls != null)).toList();
+    return endpoints.stream().map(e -> normalize(e, tls != null && !tls.isEmpty())).toList();
   }
 
   /** True when the profile connects over TLS (TLS files configured or an {@code https} endpoint). */

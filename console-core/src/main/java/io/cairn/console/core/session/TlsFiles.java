@@ -15,6 +15,11 @@ public record TlsFiles(Path caCert, Path clientCert, Path clientKey) {
   }
 
   /** True when a client certificate (and key) is configured. */
+  /** True when no file is given: such a profile talks plain HTTP to bare {@code host:port}s. */
+  public boolean isEmpty() {
+    return caCert == null && clientCert == null && clientKey == null;
+  }
+
   public boolean hasClientCertificate() {
     return clientCert != null;
   }

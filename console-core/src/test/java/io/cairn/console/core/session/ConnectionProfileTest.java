@@ -33,6 +33,10 @@ class ConnectionProfileTest {
     List<String> typed = List.of("h1:2379", "HTTP://H2:2380/");
     assertThat(new ConnectionProfile("p", typed, null, null).normalizedEndpoints())
         .containsExactly("http://h1:2379", "http://h2:2380");
+    // A form or command line with every TLS field left blank is no TLS at all.
+    ConnectionProfile blankTls = new ConnectionProfile("p", typed, null, new TlsFiles(null, null, null));
+    assertThat(blankTls.normalizedEndpoints()).containsExactly("http://h1:2379", "http://h2:2380");
+    assertThat(blankTls.usesTls()).isFalse();
     TlsFiles tls = new TlsFiles(Path.of("/ca.pem"), null, null);
     ConnectionProfile secure = new ConnectionProfile("p", typed, "root", tls);
     assertThat(secure.normalizedEndpoints()).containsExactly("https://h1:2379", "http://h2:2380");

@@ -55,15 +55,13 @@ public final class ClusterView extends VerticalLayout {
     summary.setId("cluster-summary");
     members.setId("cluster-members");
     members.addComponentColumn(this::nameCell).setHeader("Member").setAutoWidth(true).setFlexGrow(0);
-    members.addColumn(MemberView::id).setHeader("ID").setAutoWidth(true).setFlexGrow(0);
-    members.addColumn(m -> String.join(", ", m.clientUrls())).setHeader("Client URLs").setAutoWidth(true);
-    members.addColumn(m -> String.join(", ", m.peerUrls())).setHeader("Peer URLs").setAutoWidth(true);
+    members.addComponentColumn(this::urlsCell).setHeader("Client / peer URLs").setAutoWidth(true);
     members.addColumn(m -> status(m).map(MemberStatus::version).orElse("")).setHeader("Version").setAutoWidth(true);
     members.addColumn(m -> status(m).map(s -> String.valueOf(s.raftTerm())).orElse("")).setHeader("Term").setAutoWidth(true);
     members.addColumn(m -> status(m).map(s -> String.valueOf(s.raftIndex())).orElse("")).setHeader("Raft index").setAutoWidth(true);
     members.addColumn(m -> status(m).map(s -> String.valueOf(s.raftAppliedIndex())).orElse("")).setHeader("Applied").setAutoWidth(true);
     members.addColumn(m -> lag(m)).setHeader("Lag").setAutoWidth(true);
-    members.addComponentColumn(this::dbCell).setHeader("DB size (in use / total / quota)").setWidth("16em").setFlexGrow(0);
+    members.addComponentColumn(this::dbCell).setHeader("DB in use / size / quota").setWidth("15em").setFlexGrow(0);
     members.addComponentColumn(this::healthCell).setHeader("Health").setAutoWidth(true);
     members.addComponentColumn(this::defragCell).setHeader("").setAutoWidth(true).setFlexGrow(0);
     members.setAllRowsVisible(true);
@@ -76,6 +74,7 @@ public final class ClusterView extends VerticalLayout {
     compact.setId("compact");
     compact.addThemeVariants(ButtonVariant.LUMO_ERROR);
     compact.addClickListener(e -> confirmCompact());
+    compact.setEnabled(SessionState.current().writesAllowed());
     Button refresh = new Button("Refresh", VaadinIcon.REFRESH.create(), e -> fetch());
     refresh.setId("cluster-refresh");
     HorizontalLayout top = new HorizontalLayout(summary, refresh);
@@ -161,20 +160,36 @@ public final class ClusterView extends VerticalLayout {
     return lag < 0 ? "" : String.valueOf(lag);
   }
 
-  private HorizontalLayout nameCell(MemberView m) {
+  private VerticalLayout urlsCell(MemberView m) {
+    Span client = new Span(String.join(", ", m.clientUrls()));
+    Span peer = new Span(String.join(", ", m.peerUrls()));
+    peer.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)");
+    VerticalLayout cell = new VerticalLayout(client, peer);
+    cell.setPadding(false);
+    cell.setSpacing(false);
+    return cell;
+  }
+
+  private VerticalLayout nameCell(MemberView m) {
     Span name = new Span(m.name().isEmpty() ? "(unstarted)" : m.name());
-    HorizontalLayout cell = new HorizontalLayout(name);
-    cell.setSpacing(true);
+    HorizontalLayout line = new HorizontalLayout(name);
+    line.setSpacing(true);
+    Span id = new Span(m.id());
+    id.getStyle().set("font-size", "var(--lumo-font-size-xs)").set("color", "var(--lumo-secondary-text-color)")
+        .set("font-family", "var(--lumo-font-family-monospace, monospace)");
+    VerticalLayout cell = new VerticalLayout(line, id);
+    cell.setPadding(false);
+    cell.setSpacing(false);
     if (overview != null && m.id().equals(overview.leaderId())) {
       Span badge = new Span("leader");
       badge.getElement().getThemeList().add("badge success");
       badge.addClassName("leader-badge");
-      cell.add(badge);
+      line.add(badge);
     }
     if (m.learner()) {
       Span badge = new Span("learner");
       badge.getElement().getThemeList().add("badge contrast");
-      cell.add(badge);
+      line.add(badge);
     }
     return cell;
   }

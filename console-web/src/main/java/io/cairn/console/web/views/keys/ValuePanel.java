@@ -75,7 +75,9 @@ final class ValuePanel extends VerticalLayout {
       title.setText(requested == null ? "Select a key" : requested);
       meta.setText(requested == null ? "" : "no such key at this revision");
       value.setText("");
+      value.setVisible(false);
     } else {
+      value.setVisible(true);
       title.setText(Keys.display(shown.key()));
       meta.setText("create rev " + shown.createRevision() + " · mod rev " + shown.modRevision()
           + " · version " + shown.version() + " · lease " + Keys.lease(shown.lease())
