@@ -104,6 +104,23 @@ final class Browser implements AutoCloseable {
     await().atMost(WAIT).until(() -> cells(gridId).stream().anyMatch(t -> t.trim().equals(text)));
   }
 
+  /** Fetches what the anchor {@code id} links to (a download) from within the page. */
+  String download(String id) {
+    String href = byId(id).getAttribute("href");
+    Object text = ((JavascriptExecutor) driver).executeAsyncScript(
+        "const done = arguments[arguments.length - 1];"
+            + "fetch(arguments[0]).then(r => r.text()).then(done, e => done('ERROR ' + e));", href);
+    return String.valueOf(text);
+  }
+
+  /** Clicks the confirm button of the open confirm dialog {@code id}. */
+  void clickConfirm(String dialogId) {
+    await().atMost(WAIT).until(() -> !driver.findElements(By.cssSelector(
+        "vaadin-confirm-dialog-overlay [slot='confirm-button']")).isEmpty());
+    driver.findElement(By.cssSelector("vaadin-confirm-dialog-overlay [slot='confirm-button']")).click();
+    settle();
+  }
+
   String text(String id) {
     return byId(id).getText();
   }

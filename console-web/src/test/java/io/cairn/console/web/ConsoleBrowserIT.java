@@ -11,6 +11,7 @@ import io.cairn.server.testing.ServerKind;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -173,6 +174,63 @@ class ConsoleBrowserIT {
     browser.awaitCell("watch-events", "DELETE");
     browser.awaitText("watch-status", t -> t.startsWith("2 events received"));
     browser.screenshot("watch");
+    // What was seen, exported as JSON lines: oldest first, one object per event.
+    String exported = browser.download("watch-export-jsonl");
+    List<String> lines = exported.lines().toList();
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0)).contains("\"type\":\"PUT\"").contains("/live/deploy").contains("v42");
+    assertThat(lines.get(1)).contains("\"type\":\"DELETE\"");
+  }
+
+  @Test
+  void deletingAPrefixShowsTheCountFirstAndRemovesExactlyThoseKeys() {
+    for (int i = 0; i < 30; i++) {
+      Clients.get(client.getKVClient().put(bytes("/doomed/k" + i), bytes("x")));
+    }
+    Clients.get(client.getKVClient().put(bytes("/doomedx"), bytes("survives")));
+    browser.open(console.url() + "keys");
+    browser.click("allow-writes");
+    browser.click("tab-list");
+    browser.type("key-search", "/doomed/");
+    browser.awaitText("key-count", t -> t.equals("30 keys match"));
+    browser.click("key-list-delete");
+    browser.awaitText("delete-count", t -> t.startsWith("This deletes 30 keys."));
+    browser.screenshot("delete-prefix");
+    browser.click("delete-confirm");
+    await().atMost(Duration.ofSeconds(20)).until(() -> Clients.get(client.getKVClient().get(bytes("/doomed/"),
+        GetOption.builder().isPrefix(true).withCountOnly(true).build())).getCount() == 0);
+    assertThat(Etcdctl.of(member).ok("get", "/doomedx", "--print-value-only").trim()).isEqualTo("survives");
+    browser.awaitText("key-count", t -> t.equals("0 keys match"));
+  }
+
+  @Test
+  void connectingToAnotherClusterThenCompactingMarksTheBoundaryInHistory(TestInfo info) {
+    try (MemberProcess other = MemberProcess.builder(ServerKind.underTest()).test(info).startReady();
+        Client otherClient = Clients.jetcd(other)) {
+      for (int v = 1; v <= 6; v++) {
+        Clients.get(otherClient.getKVClient().put(bytes("/other/key"), bytes("value " + v)));
+      }
+      long rev = Clients.get(otherClient.getKVClient().get(bytes("/other/key"))).getHeader().getRevision();
+      browser.open(console.url() + "connect");
+      browser.type("endpoints", other.endpoint());
+      browser.click("connect");
+      browser.awaitText("connection-endpoints", t -> t.equals(other.endpoint()));
+      browser.awaitText("connection-state", t -> t.equals("connected"));
+      browser.open(console.url() + "cluster");
+      browser.awaitText("cluster-summary", t -> t.contains("1 members, 1 reachable"));
+      browser.click("allow-writes");
+      browser.type("compact-revision", String.valueOf(rev - 2));
+      browser.click("compact");
+      browser.screenshot("compact-confirm");
+      browser.clickConfirm("compact-dialog");
+      String key = Base64.getUrlEncoder().withoutPadding()
+          .encodeToString("/other/key".getBytes(StandardCharsets.UTF_8));
+      browser.open(console.url() + "history?key=" + key);
+      browser.awaitText("history-compacted", t -> t.contains("revisions at or below " + (rev - 2)));
+      // The value at the compact revision is kept, and the two newer ones.
+      browser.awaitText("history-summary", t -> t.startsWith("3 revisions of /other/key"));
+      browser.screenshot("history-compacted");
+    }
   }
 
   @Test

@@ -48,6 +48,7 @@ public final class ClusterView extends VerticalLayout {
   private final Button compact = new Button("Compact…", VaadinIcon.COMPRESS.create());
   private ClusterOverview overview;
   private ScheduledFuture<?> refresher;
+  private Runnable sessionSubscription;
   private boolean fetching;
 
   public ClusterView() {
@@ -89,6 +90,12 @@ public final class ClusterView extends VerticalLayout {
     super.onAttach(event);
     UI ui = event.getUI();
     fetch();
+    sessionSubscription = SessionState.current().onChange(st -> {
+      if (overview != null) {
+        show(overview, st.writesAllowed());
+      }
+      compact.setEnabled(st.writesAllowed());
+    });
     refresher = io.cairn.console.web.backend.ConsoleServices.current().scheduler().scheduleWithFixedDelay(
         () -> UiTasks.access(ui, this::fetch), REFRESH_MS, REFRESH_MS, TimeUnit.MILLISECONDS);
   }
@@ -97,6 +104,9 @@ public final class ClusterView extends VerticalLayout {
   protected void onDetach(DetachEvent event) {
     if (refresher != null) {
       refresher.cancel(false);
+    }
+    if (sessionSubscription != null) {
+      sessionSubscription.run();
     }
     super.onDetach(event);
   }

@@ -51,6 +51,7 @@ public final class HistoryView extends VerticalLayout implements BeforeEnterObse
   private final Button restore = new Button("Restore this value…", VaadinIcon.ROTATE_LEFT.create());
   private final Button browseAt = new Button("Browse keyspace at this revision");
   private HistoryResult result;
+  private Runnable sessionSubscription;
 
   public HistoryView() {
     setSizeFull();
@@ -110,6 +111,20 @@ public final class HistoryView extends VerticalLayout implements BeforeEnterObse
     diffBar.setWrap(true);
     add(bar, summary, compacted, grid, new H4("Diff"), diffBar, diff);
     updateRestore();
+  }
+
+  @Override
+  protected void onAttach(com.vaadin.flow.component.AttachEvent event) {
+    super.onAttach(event);
+    sessionSubscription = SessionState.current().onChange(st -> updateRestore());
+  }
+
+  @Override
+  protected void onDetach(com.vaadin.flow.component.DetachEvent event) {
+    if (sessionSubscription != null) {
+      sessionSubscription.run();
+    }
+    super.onDetach(event);
   }
 
   @Override

@@ -28,13 +28,18 @@ final class DeleteDialog extends Dialog {
   private long counted = -1;
 
   DeleteDialog(KeyspaceBrowser browser, ByteSequence key, Consumer<Long> done) {
+    this(browser, key, false, done);
+  }
+
+  /** With {@code prefix} the dialog opens on "every key with this prefix". */
+  DeleteDialog(KeyspaceBrowser browser, ByteSequence key, boolean prefix, Consumer<Long> done) {
     this.browser = browser;
     this.key = key;
     setId("delete-dialog");
     setHeaderTitle("Delete " + Keys.display(key));
     scope.setId("delete-scope");
     scope.setItems(SINGLE, PREFIX);
-    scope.setValue(SINGLE);
+    scope.setValue(prefix ? PREFIX : SINGLE);
     scope.addValueChangeListener(e -> recount());
     count.setId("delete-count");
     add(scope, count);

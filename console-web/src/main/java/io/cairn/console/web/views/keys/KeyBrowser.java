@@ -27,6 +27,7 @@ public final class KeyBrowser extends Composite<SplitLayout> {
   private Connection connection;
   private KeyspaceBrowser browser;
   private long requestedRevision;
+  private String separator;
   private boolean writes;
   private Button newKey;
 
@@ -35,6 +36,7 @@ public final class KeyBrowser extends Composite<SplitLayout> {
     this.tree = new KeyTreePanel(this::select, rev -> pinned(rev));
     this.list = new KeyListPanel(this::select);
     this.value = new ValuePanel(this::edit, this::delete);
+    list.onWrite(this::afterWrite);
     TabSheet tabs = new TabSheet();
     tabs.setId("key-tabs");
     tabs.add("Tree", tree).setId("tab-tree");
@@ -54,6 +56,7 @@ public final class KeyBrowser extends Composite<SplitLayout> {
   /** Shows the keys of {@code c} at {@code revision} (0 = latest, pinned when first read). */
   public void show(Connection c, String separator, long revision) {
     this.connection = c;
+    this.separator = separator;
     this.browser = c.keys(separator);
     this.requestedRevision = revision;
     onPinned.accept(revision == 0 ? "reading…" : "revision " + revision);
@@ -67,6 +70,7 @@ public final class KeyBrowser extends Composite<SplitLayout> {
   public void writesAllowed(boolean allowed) {
     writes = allowed;
     value.writesAllowed(allowed);
+    list.writesAllowed(allowed);
     if (newKey != null) {
       newKey.setEnabled(allowed);
       newKey.setTooltipText(allowed ? null : "Read-only: tick “Allow writes” in the header first");
@@ -94,8 +98,16 @@ public final class KeyBrowser extends Composite<SplitLayout> {
         details -> value.show(details, Keys.display(key)));
   }
 
-  /** After a write: the key as it is now, whatever revision the tree is pinned to. */
+  /** After a write the tree and list show the latest revision again (unless pinned to the past). */
+  private void afterWrite() {
+    if (requestedRevision == 0) {
+      show(connection, separator, 0);
+    }
+  }
+
+  /** After a put: the key as it is now, in a tree read again at the latest revision. */
   private void selectLatest(ByteSequence key) {
+    afterWrite();
     UiTasks.deliver(getContent(), browser.get(key, 0),
         details -> value.show(details, Keys.display(key)));
   }
@@ -112,6 +124,9 @@ public final class KeyBrowser extends Composite<SplitLayout> {
 
   private void delete() {
     value.shown().ifPresent(d -> new DeleteDialog(browser, d.key(),
-        n -> value.show(Optional.empty(), Keys.display(d.key()))).open());
+        n -> {
+          afterWrite();
+          value.show(Optional.empty(), Keys.display(d.key()));
+        }).open());
   }
 }

@@ -29,8 +29,11 @@ final class KeyListPanel extends VerticalLayout {
   private final Grid<KeyDetails> grid = new Grid<>();
   private final Span count = new Span();
   private final Button more = new Button("Load more");
+  private final Button deleteAll = new Button("Delete all matches…");
+  private boolean writes;
   private final List<KeyDetails> rows = new ArrayList<>();
   private final Consumer<ByteSequence> onSelect;
+  private Runnable onWrite = () -> {};
   private KeyspaceBrowser browser;
   private long revision;
   private ByteSequence cursor;
@@ -59,10 +62,30 @@ final class KeyListPanel extends VerticalLayout {
     grid.addItemClickListener(e -> onSelect.accept(e.getItem().key()));
     more.setId("key-list-more");
     more.addClickListener(e -> loadPage());
-    HorizontalLayout footer = new HorizontalLayout(count, more);
+    deleteAll.setId("key-list-delete");
+    deleteAll.addThemeVariants(com.vaadin.flow.component.button.ButtonVariant.LUMO_ERROR);
+    deleteAll.addClickListener(e -> new DeleteDialog(browser, Keys.fromInput(prefix.getValue()), true,
+        n -> onWrite.run()).open());
+    HorizontalLayout footer = new HorizontalLayout(count, more, deleteAll);
     footer.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
     add(prefix, grid, footer);
     expand(grid);
+  }
+
+  /** Deleting every match needs writes allowed and a prefix (never the whole keyspace by accident). */
+  void onWrite(Runnable r) {
+    onWrite = r;
+  }
+
+  void writesAllowed(boolean allowed) {
+    writes = allowed;
+    updateDeleteAll();
+  }
+
+  private void updateDeleteAll() {
+    deleteAll.setEnabled(writes && !prefix.getValue().isEmpty());
+    deleteAll.setTooltipText(!writes ? "Read-only: tick “Allow writes” in the header first"
+        : prefix.getValue().isEmpty() ? "Type a prefix first" : null);
   }
 
   void show(KeyspaceBrowser browser, long revision) {
@@ -76,6 +99,7 @@ final class KeyListPanel extends VerticalLayout {
       return;
     }
     generation++;
+    updateDeleteAll();
     rows.clear();
     grid.setItems(rows);
     cursor = null;
