@@ -137,6 +137,13 @@ final class Browser implements AutoCloseable {
     return driver;
   }
 
+  private String failureShot;
+
+  /** Names the screenshot that {@link #close()} saves, so a failed test leaves its last page. */
+  void screenshotOnFailure(String name) {
+    failureShot = name;
+  }
+
   /** Saves a screenshot of the whole window as {@code target/screenshots/<name>.png}. */
   Path screenshot(String name) {
     try {
@@ -151,6 +158,13 @@ final class Browser implements AutoCloseable {
 
   @Override
   public void close() {
+    if (failureShot != null) {
+      try {
+        screenshot("last-" + failureShot);
+      } catch (RuntimeException ignored) {
+        // A browser that died cannot take its last picture; the test's own error says why.
+      }
+    }
     driver.quit();
     try (var files = Files.walk(profileDir)) {
       files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
