@@ -1,6 +1,7 @@
 package io.cairn.server.jmh;
 
 import io.cairn.server.testing.Clients;
+import io.cairn.server.testing.ClusterProcesses;
 import io.cairn.server.testing.MemberProcess;
 import io.cairn.server.testing.ServerKind;
 import io.etcd.jetcd.ByteSequence;
@@ -8,10 +9,14 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.TestInfo;
 
 /**
  * Single-key reads at past revisions over the network (not a test): starts a fresh Cairn member
@@ -19,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * writes} sequential gets at the latest revision and one get at each past revision, newest first
  * (what a console does when it walks a key's history), linearizable and then serializable. After
  * {@code warmup} unreported rounds (a JVM compiles its hot paths first), prints one line per
- * round, server and kind of read with the total and per-read latencies.
+ * round, server and kind of read with the total and per-read latencies. With {@code members=3}
+ * each server runs as a cluster of three and the reads go through a follower.
  *
  * <pre>
  * mvn -B -o -q -pl cluster-server package -DskipTests
@@ -27,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * mvn -B -o -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/cp.txt
  * java -cp target/test-classes:target/classes:$(cat /tmp/cp.txt) \
  *     io.cairn.server.jmh.PastRevisionGetBench [writes=1000] [warmup=1] [rounds=3] \
- *     [servers=cairn,etcd]
+ *     [servers=cairn,etcd] [members=1]
  * </pre>
  */
 public final class PastRevisionGetBench {
@@ -38,6 +44,7 @@ public final class PastRevisionGetBench {
     int rounds = 3;
     int warmup = 1;
     String servers = "cairn,etcd";
+    int members = 1;
     for (String a : argv) {
       String[] kv = a.replaceFirst("^--", "").split("=", 2);
       switch (kv[0]) {
@@ -45,62 +52,105 @@ public final class PastRevisionGetBench {
         case "rounds" -> rounds = Integer.parseInt(kv[1]);
         case "warmup" -> warmup = Integer.parseInt(kv[1]);
         case "servers" -> servers = kv[1];
+        case "members" -> members = Integer.parseInt(kv[1]);
         default -> throw new IllegalArgumentException("unknown argument " + a);
       }
     }
     for (String s : servers.split(",")) {
       ServerKind kind = ServerKind.valueOf(s.trim().toUpperCase(Locale.ROOT));
-      run(kind, writes, warmup, rounds);
+      run(kind, members, writes, warmup, rounds);
     }
     System.exit(0);
   }
 
-  private static void run(ServerKind kind, int writes, int warmup, int rounds)
+  private static void run(ServerKind kind, int members, int writes, int warmup, int rounds)
       throws Exception {
-    try (MemberProcess member =
-            MemberProcess.builder(kind).test("PastRevisionGetBench." + kind).startReady();
-        Client client = Clients.jetcd(member)) {
-      KV kv = client.getKVClient();
-      ByteSequence key = bytes("history/key");
-      long first = 0;
-      long last = 0;
-      for (int i = 0; i < writes; i++) {
-        long rev = kv.put(key, bytes("value-" + i)).get(10, TimeUnit.SECONDS)
-            .getHeader().getRevision();
-        if (i == 0) {
-          first = rev;
-        }
-        last = rev;
+    if (members == 1) {
+      try (MemberProcess member =
+              MemberProcess.builder(kind).test("PastRevisionGetBench." + kind).startReady();
+          Client client = Clients.jetcd(member)) {
+        run(kind, client, writes, warmup, rounds);
       }
-      for (int round = 1 - warmup; round <= rounds; round++) {
-        for (boolean serializable : new boolean[] {false, true}) {
-          long[] latest = new long[writes];
-          for (int i = 0; i < writes; i++) {
-            long t0 = System.nanoTime();
-            GetResponse r = kv.get(key, GetOption.builder().withSerializable(serializable).build())
-                .get(10, TimeUnit.SECONDS);
-            latest[i] = System.nanoTime() - t0;
-            check(r, last, writes);
-          }
-          long[] past = new long[writes];
-          for (int i = 0; i < writes; i++) {
-            long rev = last - i;
-            long t0 = System.nanoTime();
-            GetResponse r = kv.get(key,
-                GetOption.builder().withRevision(rev).withSerializable(serializable).build())
-                .get(10, TimeUnit.SECONDS);
-            past[i] = System.nanoTime() - t0;
-            check(r, rev, (int) (rev - first + 1));
-          }
-          if (round <= 0) {
-            continue;
-          }
-          String how = serializable ? "serializable" : "linearizable";
-          report(kind, round, how, "latest", latest);
-          report(kind, round, how, "past-revision", past);
-        }
+      return;
+    }
+    try (ClusterProcesses cluster = ClusterProcesses.start(testInfo(kind), kind, members)) {
+      MemberProcess leader = cluster.leader().orElseThrow();
+      MemberProcess follower =
+          cluster.members().stream().filter(m -> m != leader).findFirst().orElseThrow();
+      System.out.printf(Locale.ROOT, "%s: %d members, reading through follower %s%n",
+          kind.name().toLowerCase(Locale.ROOT), members, follower.name());
+      try (Client client = Clients.jetcd(follower)) {
+        run(kind, client, writes, warmup, rounds);
       }
     }
+  }
+
+  private static void run(ServerKind kind, Client client, int writes, int warmup, int rounds)
+      throws Exception {
+    KV kv = client.getKVClient();
+    ByteSequence key = bytes("history/key");
+    long first = 0;
+    long last = 0;
+    for (int i = 0; i < writes; i++) {
+      long rev = kv.put(key, bytes("value-" + i)).get(10, TimeUnit.SECONDS)
+          .getHeader().getRevision();
+      if (i == 0) {
+        first = rev;
+      }
+      last = rev;
+    }
+    for (int round = 1 - warmup; round <= rounds; round++) {
+      for (boolean serializable : new boolean[] {false, true}) {
+        long[] latest = new long[writes];
+        for (int i = 0; i < writes; i++) {
+          long t0 = System.nanoTime();
+          GetResponse r = kv.get(key, GetOption.builder().withSerializable(serializable).build())
+              .get(10, TimeUnit.SECONDS);
+          latest[i] = System.nanoTime() - t0;
+          check(r, last, writes);
+        }
+        long[] past = new long[writes];
+        for (int i = 0; i < writes; i++) {
+          long rev = last - i;
+          long t0 = System.nanoTime();
+          GetResponse r = kv.get(key,
+              GetOption.builder().withRevision(rev).withSerializable(serializable).build())
+              .get(10, TimeUnit.SECONDS);
+          past[i] = System.nanoTime() - t0;
+          check(r, rev, (int) (rev - first + 1));
+        }
+        if (round <= 0) {
+          continue;
+        }
+        String how = serializable ? "serializable" : "linearizable";
+        report(kind, round, how, "latest", latest);
+        report(kind, round, how, "past-revision", past);
+      }
+    }
+  }
+
+  private static TestInfo testInfo(ServerKind kind) {
+    return new TestInfo() {
+      @Override
+      public String getDisplayName() {
+        return kind.name();
+      }
+
+      @Override
+      public Set<String> getTags() {
+        return Set.of();
+      }
+
+      @Override
+      public Optional<Class<?>> getTestClass() {
+        return Optional.of(PastRevisionGetBench.class);
+      }
+
+      @Override
+      public Optional<Method> getTestMethod() {
+        return Optional.empty();
+      }
+    };
   }
 
   private static void check(GetResponse r, long modRevision, long version) {
