@@ -3,6 +3,7 @@ package io.cairn.server.mvcc;
 import io.cairn.server.storage.Backend;
 import io.cairn.server.storage.Schema;
 import io.etcd.jetcd.api.Event;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -82,7 +83,23 @@ public final class WriteBatch implements AutoCloseable {
 
   /** Records the index of the last log entry this batch applies. */
   public void setConsistentIndex(long index) {
-    store.backend().putLong(txn, Schema.CONSISTENT_INDEX, index);
+    putLongIfChanged(Schema.CONSISTENT_INDEX, index);
+  }
+
+  /**
+   * Writes a meta value unless it is already stored as is. A batch that changes nothing then
+   * leaves the LMDB transaction clean, and LMDB commits a clean transaction without writing or
+   * syncing anything: a Ready that carries only a ReadIndex answer or heartbeats (no entries, no
+   * hard state) costs no fsync, so a linearizable read waits for no disk.
+   */
+  private void putLongIfChanged(byte[] key, long value) {
+    Backend backend = store.backend();
+    byte[] stored = backend.meta().get(txn, key);
+    if (stored != null && stored.length == Long.BYTES
+        && ByteBuffer.wrap(stored).getLong() == value) {
+      return;
+    }
+    backend.putLong(txn, key, value);
   }
 
   /** The LMDB transaction, for other stores (leases, members, ...) that commit with the batch. */
@@ -90,11 +107,14 @@ public final class WriteBatch implements AutoCloseable {
     return txn;
   }
 
-  /** Makes the batch durable (LMDB fsyncs on commit), then visible to readers. */
+  /**
+   * Makes the batch durable (LMDB fsyncs on commit), then visible to readers. A batch that wrote
+   * nothing commits without touching the disk: there is nothing new to make durable.
+   */
   public void commit() {
     long rev = store.writerRevision();
     try {
-      store.backend().putLong(txn, Schema.CURRENT_REVISION, rev);
+      putLongIfChanged(Schema.CURRENT_REVISION, rev);
       write.commit();
     } catch (RuntimeException e) {
       store.markBroken();

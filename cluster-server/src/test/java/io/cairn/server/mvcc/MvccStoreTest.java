@@ -225,7 +225,55 @@ class MvccStoreTest {
     assertThat(store.currentRevision()).isEqualTo(4);
   }
 
+  /**
+   * The Raft driver commits a batch for every Ready, also for one that applies nothing (a ReadIndex
+   * answer for a linearizable read, heartbeats). Such a batch must not write: LMDB then commits
+   * without touching the file, so the read waits for no fsync. A batch that does apply something
+   * is written and durable as before.
+   */
+  @Test
+  void batchThatChangesNothingLeavesTheFileAlone() {
+    try (WriteBatch b = store.beginBatch()) {
+      b.begin().put(bs("a"), bs("1"), 0); // 2
+      b.setConsistentIndex(7);
+      b.commit();
+    }
+    long txnId = lastTransactionId();
+    try (WriteBatch b = store.beginBatch()) {
+      b.setConsistentIndex(7);
+      b.commit();
+    }
+    try (WriteBatch b = store.beginBatch()) {
+      b.begin().deleteRange(KeyRange.of(bs("nothing"), ByteString.EMPTY));
+      b.setConsistentIndex(7);
+      b.commit();
+    }
+    assertThat(lastTransactionId()).isEqualTo(txnId);
+    assertThat(store.currentRevision()).isEqualTo(2);
+    assertThat(store.consistentIndex()).isEqualTo(7);
+
+    // An entry that changes no key still moves the consistent index, and that is written.
+    try (WriteBatch b = store.beginBatch()) {
+      b.setConsistentIndex(8);
+      b.commit();
+    }
+    assertThat(lastTransactionId()).isGreaterThan(txnId);
+    txnId = lastTransactionId();
+    put("a", "2"); // 3
+    assertThat(lastTransactionId()).isGreaterThan(txnId);
+    reopen();
+    assertThat(store.consistentIndex()).isEqualTo(8);
+    assertThat(store.currentRevision()).isEqualTo(3);
+    KeyValue at2 = store.range(KeyRange.of(bs("a"), ByteString.EMPTY), 2, 0, false).kvs().get(0);
+    assertThat(at2.getValue().toStringUtf8()).isEqualTo("1");
+    assertThat(at2.getModRevision()).isEqualTo(2);
+  }
+
   // ---- helpers ----
+
+  private long lastTransactionId() {
+    return backend.env().info().lastTransactionId;
+  }
 
   private void put(String k, String v) {
     try (WriteBatch b = store.beginBatch()) {
