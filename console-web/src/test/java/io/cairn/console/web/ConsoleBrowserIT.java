@@ -204,7 +204,7 @@ class ConsoleBrowserIT {
   }
 
   @Test
-  void connectingToAnotherClusterThenCompactingMarksTheBoundaryInHistory(TestInfo info) {
+  void connectingToAnotherClusterThenCompactingMarksTheBoundaryAndAnOldValueIsRestored(TestInfo info) {
     try (MemberProcess other = MemberProcess.builder(ServerKind.underTest()).test(info).startReady();
         Client otherClient = Clients.jetcd(other)) {
       for (int v = 1; v <= 6; v++) {
@@ -230,6 +230,20 @@ class ConsoleBrowserIT {
       // The value at the compact revision is kept, and the two newer ones.
       browser.awaitText("history-summary", t -> t.startsWith("3 revisions of /other/key"));
       browser.screenshot("history-compacted");
+      // Put the oldest retained value back: a txn guarded by the current mod revision.
+      browser.clickCell("history-grid", "value 4");
+      browser.click("history-restore");
+      browser.clickConfirm("restore-dialog");
+      await().atMost(Duration.ofSeconds(20)).until(() -> Etcdctl.of(other)
+          .ok("get", "/other/key", "--print-value-only").trim().equals("value 4"));
+      browser.awaitText("history-summary", t -> t.startsWith("4 revisions of /other/key"));
+      // The keyspace as it was before the restore.
+      browser.open(console.url() + "keys?rev=" + rev);
+      browser.awaitText("pinned-revision", t -> t.equals("revision " + rev));
+      browser.clickCell("key-tree", "/");
+      browser.clickCell("key-tree", "other/");
+      browser.clickCell("key-tree", "key");
+      browser.awaitText("value-text", t -> t.equals("value 6"));
     }
   }
 
