@@ -1,5 +1,7 @@
 package io.cairn.console.web.ui;
 
+import io.cairn.console.core.session.Failures;
+
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.UIDetachedException;
@@ -31,7 +33,7 @@ public final class UiTasks {
 
   /** Like {@link #deliver} with failures shown as an error notification. */
   public static <T> void deliver(Component owner, CompletableFuture<T> future, Consumer<T> ok) {
-    deliver(owner, future, ok, e -> Notifications.error(Errors.message(e)));
+    deliver(owner, future, ok, e -> Notifications.error(Failures.describe(e)));
   }
 
   /** Runs {@code r} under the UI's lock unless the UI has gone away meanwhile. */

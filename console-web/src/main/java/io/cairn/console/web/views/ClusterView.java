@@ -23,6 +23,7 @@ import io.cairn.console.core.cluster.AlarmView;
 import io.cairn.console.core.cluster.ClusterOverview;
 import io.cairn.console.core.cluster.MemberStatus;
 import io.cairn.console.core.cluster.MemberView;
+import io.cairn.console.core.session.Failures;
 import io.cairn.console.web.backend.SessionState;
 import io.cairn.console.web.ui.Notifications;
 import io.cairn.console.web.ui.Sizes;
@@ -122,7 +123,7 @@ public final class ClusterView extends VerticalLayout {
       show(o, writes);
     }, e -> {
       fetching = false;
-      summary.setText("Cannot read the cluster: " + io.cairn.console.web.ui.Errors.message(e));
+      summary.setText("Cannot read the cluster: " + Failures.describe(e));
     });
   }
 

@@ -22,6 +22,7 @@ import io.cairn.console.core.history.Diff;
 import io.cairn.console.core.history.HistoryResult;
 import io.cairn.console.core.history.KeyRevision;
 import io.cairn.console.core.values.ValueRenderer;
+import io.cairn.console.core.session.Failures;
 import io.cairn.console.web.backend.SessionState;
 import io.cairn.console.web.ui.KeyParam;
 import io.cairn.console.web.ui.Keys;
@@ -150,7 +151,7 @@ public final class HistoryView extends VerticalLayout implements BeforeEnterObse
     UiTasks.deliver(this, SessionState.current().connection().history().load(k, limit), r -> {
       long ms = (System.nanoTime() - started) / 1_000_000;
       show(r, ms);
-    }, e -> summary.setText("could not load the history: " + io.cairn.console.web.ui.Errors.message(e)));
+    }, e -> summary.setText("could not load the history: " + Failures.describe(e)));
   }
 
   private void show(HistoryResult r, long ms) {

@@ -7,6 +7,7 @@ import com.vaadin.flow.data.provider.hierarchy.TreeDataProvider;
 import io.cairn.console.core.keys.KeyspaceBrowser;
 import io.cairn.console.core.keys.Page;
 import io.cairn.console.core.keys.TreeNode;
+import io.cairn.console.core.session.Failures;
 import io.cairn.console.web.ui.UiTasks;
 import io.etcd.jetcd.ByteSequence;
 import java.util.function.Consumer;
@@ -93,7 +94,7 @@ final class KeyTreePanel extends Composite<TreeGrid<TreeRow>> {
         },
         error -> {
           removeLoading(parent);
-          TreeRow failed = TreeRow.failed(parent, io.cairn.console.web.ui.Errors.message(error));
+          TreeRow failed = TreeRow.failed(parent, Failures.describe(error));
           data.addItem(parent, failed);
           provider.refreshAll();
         });
