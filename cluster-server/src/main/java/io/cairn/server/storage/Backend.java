@@ -99,7 +99,17 @@ public final class Backend implements AutoCloseable {
    * defragmentation replaces every handle.
    */
   public synchronized Dbi<byte[]> openDb(String name) {
-    return dbis.computeIfAbsent(name, n -> env.openDbi(n, DbiFlags.MDB_CREATE));
+    return dbis.computeIfAbsent(name, this::openDbi);
+  }
+
+  /**
+   * LMDB orders keys as unsigned bytes; lmdbjava's iterators decide where a {@code KeyRange} ends
+   * with a Java comparator that is signed unless the database is opened with
+   * {@code MDB_UNSIGNEDKEY} (a Java-side flag, not stored in the file). Without it a range whose
+   * bound has a byte of 0x80 or more stops early (revision 200, log index 5000...).
+   */
+  private Dbi<byte[]> openDbi(String name) {
+    return env.openDbi(name, DbiFlags.MDB_CREATE, DbiFlags.MDB_UNSIGNEDKEY);
   }
 
   /** The handle of a database opened with {@link #openDb}. */
@@ -204,7 +214,7 @@ public final class Backend implements AutoCloseable {
       env = openEnv(dir, mapSizeBytes);
       dbis.clear();
       for (String n : names) {
-        dbis.put(n, env.openDbi(n, DbiFlags.MDB_CREATE));
+        dbis.put(n, openDbi(n));
       }
     } finally {
       gate.open();

@@ -96,6 +96,41 @@ class RaftLogStoreTest {
     }
   }
 
+  /**
+   * Log indexes whose big-endian bytes reach 0x80 (200, 5000) used to end lmdbjava's range scan
+   * early, leaving entries below the snapshot in the file.
+   */
+  @Test
+  void compactingTheLogDropsEveryEntryAtOrBelowTheSnapshotWhateverItsBytes(@TempDir Path d) {
+    Backend backend = Backend.open(d, 256L << 20);
+    try {
+      RaftLogStore store = new RaftLogStore(backend);
+      try (Backend.Write w = backend.write()) {
+        List<Entry> entries = new ArrayList<>();
+        for (long i = 1; i <= 6000; i++) {
+          entries.add(new Entry(1, i, EntryType.DATA, new byte[] {(byte) i}));
+        }
+        store.append(w.txn(), entries);
+        w.commit();
+      }
+      for (long at : new long[] {200, 5000}) {
+        try (Backend.Write w = backend.write()) {
+          store.setSnapshot(w.txn(), new SnapshotMeta(at, 1, ConfState.ofVoters(1L)));
+          w.commit();
+        }
+        List<Long> left = new ArrayList<>();
+        try (Backend.Read r = backend.read();
+            org.lmdbjava.CursorIterable<byte[]> rows = backend.db(RaftLogStore.LOG_DB).iterate(r.txn())) {
+          rows.forEach(row -> left.add(java.nio.ByteBuffer.wrap(row.key()).getLong()));
+        }
+        assertThat(left).as("entries after a snapshot at %d", at).hasSize((int) (6000 - at));
+        assertThat(left.get(0)).isEqualTo(at + 1);
+      }
+    } finally {
+      backend.close();
+    }
+  }
+
   @Test
   void freshStoreIsEmptyAndRemembersHardState(@TempDir Path d) {
     try (Backend b = Backend.open(d, 64L << 20)) {
