@@ -186,6 +186,24 @@ class WatchHubHistoryTest {
     f.assertDelivers(key);
   }
 
+  @Test
+  void watchFromAFutureRevisionStartsThere() {
+    for (int i = 0; i < 300; i++) {
+      f.put("k", "v" + i);
+    }
+    long now = f.store.currentRevision();
+    Stream s = f.stream();
+    Watch future = s.watch(HubFixture.create("k", "", now + 5).setPrevKv(true));
+    Watch futureRange = s.watch(HubFixture.create("\0", "\0", now + 9));
+    for (int i = 0; i < 20; i++) {
+      f.put(i % 2 == 0 ? "k" : "j", "w" + i);
+    }
+    f.assertDelivers(future);
+    f.assertDelivers(futureRange);
+    assertThat(future.events().get(0).getKv().getModRevision()).isEqualTo(now + 5);
+    assertThat(futureRange.events().get(0).getKv().getModRevision()).isEqualTo(now + 9);
+  }
+
   private static List<Long> revisions(long from, long to) {
     List<Long> out = new ArrayList<>();
     for (long r = from; r <= to; r++) {
