@@ -201,14 +201,18 @@ public final class MvccStore implements RangeReader, AutoCloseable {
     }
     List<Event> events = new ArrayList<>();
     long last = to;
+    // The end is checked here, not by an lmdbjava range: lmdbjava compares byte[] range bounds as
+    // signed bytes (the database is not opened with MDB_UNSIGNEDKEY) while LMDB orders keys
+    // unsigned, so a closed range could stop short of its end (history up to 200 came back empty).
     try (Backend.Read r = backend.read();
         CursorIterable<byte[]> rows =
             backend.kv().iterate(
-                r.txn(),
-                org.lmdbjava.KeyRange.closedOpen(
-                    RevisionKeys.encode(from, 0, false), RevisionKeys.after(to)))) {
+                r.txn(), org.lmdbjava.KeyRange.atLeast(RevisionKeys.encode(from, 0, false)))) {
       for (CursorIterable.KeyVal<byte[]> row : rows) {
         long main = RevisionKeys.main(row.key());
+        if (main > to) {
+          break;
+        }
         if (events.size() >= maxEvents && main > events.get(events.size() - 1).getKv()
             .getModRevision()) {
           last = main - 1;

@@ -132,10 +132,11 @@ public final class WatchHub implements AutoCloseable {
         }
       }
       lastNotified = revision;
+      // A watcher that starts in the future keeps its start: it has nothing before it.
       for (Set<Watcher> s : syncedByKey.values()) {
-        s.forEach(w -> w.nextRevision = revision + 1);
+        s.forEach(w -> advance(w, revision + 1));
       }
-      syncedRanges.forEach(w -> w.nextRevision = revision + 1);
+      syncedRanges.forEach(w -> advance(w, revision + 1));
     }
   }
 
@@ -153,6 +154,12 @@ public final class WatchHub implements AutoCloseable {
         unsynced.add(w);
       }
       lastNotified = revision;
+    }
+  }
+
+  private static void advance(Watcher w, long next) {
+    if (w.nextRevision < next) {
+      w.nextRevision = next;
     }
   }
 

@@ -132,7 +132,8 @@ public final class WatchSessions implements AutoCloseable {
 
   private void progress(WatchStream stream) {
     for (Watcher w : stream.watchers.values()) {
-      stream.sendProgress(w.id, w.nextRevision - 1);
+      // Never past the head: a watcher that starts in the future is waiting at it.
+      stream.sendProgress(w.id, Math.min(w.nextRevision - 1, hub.lastNotified()));
     }
   }
 
