@@ -106,6 +106,27 @@ class KvHasherTest {
     }
   }
 
+  /**
+   * Revisions whose bytes reach 0x80 (e.g. 200) used to end the hash's row scan early: the hash at
+   * revision 200 then covered no row at all and missed changes made below it.
+   */
+  @Test
+  void hashAtAHighRevisionCoversEveryRowBelowIt() throws Exception {
+    try (Stores a = Stores.open(tmp.resolve("a"));
+        Stores b = Stores.open(tmp.resolve("b"))) {
+      for (int i = 1; i < 300; i++) {
+        a.put("k" + (i % 7), "v" + i);
+        b.put("k" + (i % 7), i == 100 ? "changed" : "v" + i);
+      }
+      assertThat(KvHasher.hashKv(a.backend, 200).hash())
+          .isNotEqualTo(KvHasher.hashKv(b.backend, 200).hash());
+      // Compacting at 200 really drops the superseded rows below it.
+      long before = rowCount(a);
+      a.compact(200, true);
+      assertThat(rowCount(a)).isLessThanOrEqualTo(before - 190);
+    }
+  }
+
   @Test
   void refusesCompactedAndFutureRevisions() throws Exception {
     try (Stores s = history(Stores.open(tmp.resolve("m")))) {
