@@ -14,7 +14,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -165,8 +164,6 @@ class KeyHistoryTest {
   @ParameterizedTest
   @EnumSource(ServerKind.class)
   void aDeletedKeyWithALongHistoryIsReplayedCompletely(ServerKind kind) {
-    Assumptions.assumeTrue(kind == ServerKind.ETCD || Boolean.getBoolean("history.cairn-replay"),
-        "Cairn's watch catch-up drops events (-Dhistory.cairn-replay=true runs it)");
     Client client = members.client(kind);
     ByteSequence key = bytes("hist/long-gone");
     for (int i = 0; i < 600; i += 50) {
