@@ -23,7 +23,16 @@ public final class Main {
       return;
     }
     ConsoleServices services = ConsoleServices.start(config);
-    EmbeddedJetty jetty = EmbeddedJetty.start(config.host(), config.port(), services);
+    EmbeddedJetty jetty;
+    try {
+      jetty = EmbeddedJetty.start(config.host(), config.port(), services);
+    } catch (java.io.IOException e) {
+      System.err.println("cairn-console: cannot listen on " + config.host() + ":" + config.port()
+          + ": " + e.getMessage() + " (another --port?)");
+      services.close();
+      System.exit(1);
+      return;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(services::close, "console-shutdown"));
     String host = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
     // Tools and tests wait for this line; keep its shape.
