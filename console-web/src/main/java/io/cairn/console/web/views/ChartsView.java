@@ -55,6 +55,8 @@ public final class ChartsView extends VerticalLayout {
       new ClusterCharts(ZoneOffset.UTC, java.util.Locale.ROOT, ClusterCharts::endpointOf);
   private final Grid<LeaderChange> changes = new Grid<>();
   private AutoCloseable scrapeSubscription;
+  /** Member names by ID, so the table says "infra1" rather than a 16-digit hex ID. */
+  private Map<String, String> names = Map.of();
   private int version;
 
   public ChartsView() {
@@ -84,10 +86,11 @@ public final class ChartsView extends VerticalLayout {
     changes.setId("leader-change-table");
     changes.addColumn(c -> TIME.format(c.time())).setHeader("Time (UTC)").setAutoWidth(true);
     changes.addColumn(c -> c.term() == 0 ? "" : String.valueOf(c.term())).setHeader("Term").setAutoWidth(true);
-    changes.addColumn(LeaderChange::leader).setHeader("New leader").setAutoWidth(true);
-    changes.addColumn(LeaderChange::previousLeader).setHeader("Previous").setAutoWidth(true);
+    changes.addColumn(c -> name(c.leader())).setHeader("New leader").setAutoWidth(true);
+    changes.addColumn(c -> name(c.previousLeader())).setHeader("Previous").setAutoWidth(true);
     changes.addColumn(LeaderChange::reason).setHeader("Reason").setAutoWidth(true);
-    changes.addColumn(LeaderChange::member).setHeader("Seen by").setAutoWidth(true);
+    changes.addColumn(c -> c.seenBy().stream().map(this::name).collect(java.util.stream.Collectors.joining(", ")))
+        .setHeader("Seen by").setAutoWidth(true);
     changes.setHeight("16em");
     add(bar, grid, new H4("Leader changes"), changes);
   }
@@ -97,6 +100,12 @@ public final class ChartsView extends VerticalLayout {
     super.onAttach(event);
     UI ui = event.getUI();
     redraw();
+    UiTasks.deliver(this, SessionState.current().connection().inspector().fetch(), o -> {
+      Map<String, String> byId = new java.util.HashMap<>();
+      o.members().forEach(m -> byId.put(m.id(), m.name()));
+      names = byId;
+      redraw();
+    }, e -> { /* names are a nicety: the table keeps the IDs */ });
     scrapeSubscription = SessionState.current().connection().scraper()
         .onScrape(() -> UiTasks.access(ui, this::redraw));
   }
@@ -131,6 +140,11 @@ public final class ChartsView extends VerticalLayout {
     changes.setItems(newestFirst);
     updated.setText("Updated " + TIME.format(to) + " UTC · scraped every "
         + io.cairn.console.web.backend.ConsoleServices.current().config().scrapeInterval().toSeconds() + " s");
+  }
+
+  private String name(String id) {
+    String n = names.get(id);
+    return n == null || n.isEmpty() ? id : n + " (" + id + ")";
   }
 
   private void set(String name, String alt, Function<MetricsHistory, JFreeChart> build, Connection c) {

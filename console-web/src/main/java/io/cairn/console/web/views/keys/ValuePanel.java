@@ -76,8 +76,10 @@ final class ValuePanel extends VerticalLayout {
       meta.setText(requested == null ? "" : "no such key at this revision");
       value.setText("");
       value.setVisible(false);
+      format.setVisible(false);
     } else {
       value.setVisible(true);
+      format.setVisible(true);
       title.setText(Keys.display(shown.key()));
       meta.setText("create rev " + shown.createRevision() + " · mod rev " + shown.modRevision()
           + " · version " + shown.version() + " · lease " + Keys.lease(shown.lease())
