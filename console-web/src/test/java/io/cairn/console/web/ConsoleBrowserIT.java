@@ -297,6 +297,27 @@ class ConsoleBrowserIT {
     browser.screenshot("unreachable");
   }
 
+  @Test
+  void theConsoleReconnectsByItselfWhenTheClusterComesBack(TestInfo info) {
+    try (MemberProcess other = MemberProcess.builder(ServerKind.underTest()).test(info).startReady()) {
+      Etcdctl.of(other).ok("put", "/back/again", "yes");
+      browser.open(console.url() + "connect");
+      browser.type("endpoints", other.endpoint());
+      browser.click("connect");
+      browser.awaitText("connection-state", t -> t.equals("connected"));
+      other.kill9();
+      browser.awaitText("connection-banner", t -> t.startsWith("Cannot reach the cluster"));
+      other.restart();
+      browser.awaitText("connection-state", t -> t.equals("connected"));
+      assertThat(browser.byId("connection-banner").isDisplayed()).isFalse();
+      // The key page reads the tree again by itself once the cluster answers.
+      browser.clickCell("key-tree", "/");
+      browser.clickCell("key-tree", "back/");
+      browser.clickCell("key-tree", "again");
+      browser.awaitText("value-text", t -> t.equals("yes"));
+    }
+  }
+
   static ByteSequence bytes(String s) {
     return ByteSequence.from(s, StandardCharsets.UTF_8);
   }

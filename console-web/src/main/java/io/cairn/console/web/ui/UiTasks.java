@@ -5,7 +5,9 @@ import io.cairn.console.core.session.Failures;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.UIDetachedException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -15,8 +17,24 @@ import java.util.function.Consumer;
 public final class UiTasks {
   private UiTasks() {}
 
-  /** Delivers the outcome of {@code future} to {@code ok} or {@code failed} under the UI's lock. */
+  /**
+   * How long a page waits for an answer before saying so. jetcd retries an unreachable cluster
+   * without end; an operator should read "no answer" rather than watch "loading…" forever.
+   */
+  public static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(20);
+
+  /**
+   * Delivers the outcome of {@code future} to {@code ok} or {@code failed} under the UI's lock;
+   * no answer within {@link #ANSWER_TIMEOUT} is a failure.
+   */
   public static <T> void deliver(Component owner, CompletableFuture<T> future, Consumer<T> ok,
+      Consumer<Throwable> failed) {
+    deliverWhenDone(owner, future.copy().orTimeout(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+        ok, failed);
+  }
+
+  /** Like {@link #deliver} for work that may rightly take minutes (defragmenting a large store). */
+  public static <T> void deliverWhenDone(Component owner, CompletableFuture<T> future, Consumer<T> ok,
       Consumer<Throwable> failed) {
     UI ui = owner.getUI().orElse(UI.getCurrent());
     if (ui == null) {

@@ -255,11 +255,11 @@ public final class ClusterView extends VerticalLayout {
       ConfirmDialog d = new ConfirmDialog("Defragment " + m.name() + "?",
           "Defragmentation blocks reads and writes on this member while it rewrites its database file. "
               + "Do one member at a time, the leader last.",
-          "Defragment", ev -> UiTasks.deliver(this,
+          "Defragment", ev -> UiTasks.deliverWhenDone(this,
               SessionState.current().connection().inspector().defragment(m.id()), v -> {
                 Notifications.success("defragmented " + m.name());
                 fetch();
-              }));
+              }, err -> Notifications.error("defragment " + m.name() + ": " + Failures.describe(err))));
       d.setCancelable(true);
       d.setId("defragment-dialog");
       d.open();
@@ -277,11 +277,11 @@ public final class ClusterView extends VerticalLayout {
     ConfirmDialog d = new ConfirmDialog("Compact up to revision " + rev + "?",
         "Every revision older than " + rev + " except the latest value of each key is dropped for good: "
             + "history, diffs and watches from before it will no longer be available.",
-        "Compact", ev -> UiTasks.deliver(this,
+        "Compact", ev -> UiTasks.deliverWhenDone(this,
             SessionState.current().connection().inspector().compact(rev, physical.getValue()), r -> {
               Notifications.success("compacted up to revision " + rev);
               fetch();
-            }));
+            }, e -> Notifications.error("compact: " + Failures.describe(e))));
     d.setCancelable(true);
     d.setConfirmButtonTheme("error primary");
     d.setId("compact-dialog");

@@ -2,6 +2,7 @@ package io.cairn.console.web.views;
 
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
@@ -14,7 +15,10 @@ import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteAlias;
+import io.cairn.console.core.session.ConnectionState;
+import io.cairn.console.web.backend.Connection;
 import io.cairn.console.web.backend.SessionState;
+import io.cairn.console.web.ui.UiTasks;
 import io.cairn.console.web.views.keys.KeyBrowser;
 
 /** The key browser: tree and flat list on the left, the selected key's value on the right. */
@@ -27,6 +31,8 @@ public final class KeysView extends VerticalLayout implements BeforeEnterObserve
   private final Span pinned = new Span();
   private final KeyBrowser browser = new KeyBrowser(pinned::setText);
   private Runnable sessionSubscription;
+  private AutoCloseable stateSubscription;
+  private ConnectionState.Kind lastState;
 
   public KeysView() {
     setSizeFull();
@@ -72,13 +78,39 @@ public final class KeysView extends VerticalLayout implements BeforeEnterObserve
       browser.writesAllowed(changed.writesAllowed());
       if (changed.connection() != browser.connection()) {
         reload();
+        followState(event.getUI(), changed.connection());
       }
     });
     reload();
+    followState(event.getUI(), s.connection());
+  }
+
+  /** Reads the keys again when the cluster answers after having been unreachable. */
+  private void followState(UI ui, Connection c) {
+    closeStateSubscription();
+    lastState = null;
+    stateSubscription = c.session().onStateChange(st -> UiTasks.access(ui, () -> {
+      if (st.kind() == ConnectionState.Kind.CONNECTED && lastState == ConnectionState.Kind.UNREACHABLE) {
+        reload();
+      }
+      lastState = st.kind();
+    }));
+  }
+
+  private void closeStateSubscription() {
+    if (stateSubscription != null) {
+      try {
+        stateSubscription.close();
+      } catch (Exception ignored) {
+        // Removing a listener from an in-memory list does not fail.
+      }
+      stateSubscription = null;
+    }
   }
 
   @Override
   protected void onDetach(DetachEvent event) {
+    closeStateSubscription();
     if (sessionSubscription != null) {
       sessionSubscription.run();
     }

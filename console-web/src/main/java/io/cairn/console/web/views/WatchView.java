@@ -108,9 +108,13 @@ public final class WatchView extends VerticalLayout implements BeforeEnterObserv
     notices.getStyle().set("font-size", "var(--lumo-font-size-s)");
 
     grid.setId("watch-events");
-    grid.addColumn(e -> TIME.format(e.received())).setHeader("Received (UTC)").setAutoWidth(true).setFlexGrow(0);
-    grid.addColumn(WatchedEvent::revision).setHeader("Revision").setAutoWidth(true).setFlexGrow(0);
-    grid.addColumn(e -> e.type().name()).setHeader("Type").setAutoWidth(true).setFlexGrow(0);
+    grid.addColumn(e -> TIME.format(e.received())).setHeader("Received (UTC)").setWidth("10em").setFlexGrow(0);
+    grid.addColumn(WatchedEvent::revision).setHeader("Revision").setWidth("8em").setFlexGrow(0);
+    grid.addComponentColumn(e -> {
+      Span badge = new Span(e.type().name());
+      badge.getElement().getThemeList().add(e.type() == WatchedEvent.Type.PUT ? "badge success" : "badge error");
+      return badge;
+    }).setHeader("Type").setWidth("7em").setFlexGrow(0);
     grid.addColumn(e -> Keys.display(e.key())).setHeader("Key").setFlexGrow(1).setResizable(true);
     grid.addColumn(e -> e.type() == WatchedEvent.Type.DELETE ? "" : preview(e.value())).setHeader("Value").setFlexGrow(1);
     grid.setClassNameGenerator(e -> e.type() == WatchedEvent.Type.DELETE ? "watch-delete" : "watch-put");
