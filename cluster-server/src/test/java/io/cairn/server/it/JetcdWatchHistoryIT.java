@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.cairn.server.testing.Clients;
+import io.cairn.server.testing.JetcdMember;
 import io.cairn.server.testing.MemberProcess;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
@@ -45,7 +46,7 @@ class JetcdWatchHistoryIT {
   private MemberProcess member;
   private Client client;
   private KV kv;
-  private final List<Watch.Watcher> watchers = new CopyOnWriteArrayList<>();
+  private JetcdMember fixture;
   /** Every change made, as its response reported it (a delete's value is null). */
   private final List<Write> writes = Collections.synchronizedList(new ArrayList<>());
 
@@ -53,19 +54,16 @@ class JetcdWatchHistoryIT {
 
   @BeforeEach
   void start(TestInfo info) {
-    member = MemberProcess.builder(info).startReady();
-    client = Clients.jetcd(member);
+    fixture = JetcdMember.start(info);
+    member = fixture.member();
+    client = fixture.client();
     kv = client.getKVClient();
   }
 
   @AfterEach
   void stop() {
-    watchers.forEach(Watch.Watcher::close);
-    if (client != null) {
-      client.close();
-    }
-    if (member != null) {
-      member.close();
+    if (fixture != null) {
+      fixture.close();
     }
   }
 
@@ -188,7 +186,7 @@ class JetcdWatchHistoryIT {
 
   private Seen watch(String key, WatchOption option) {
     Seen s = new Seen();
-    watchers.add(client.getWatchClient().watch(bytes(key), option,
+    fixture.track(client.getWatchClient().watch(bytes(key), option,
         Watch.listener(s.responses::add, s.error::set)));
     return s;
   }

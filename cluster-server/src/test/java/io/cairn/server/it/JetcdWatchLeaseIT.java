@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.cairn.server.testing.Clients;
 import io.cairn.server.testing.FreePorts;
+import io.cairn.server.testing.JetcdMember;
 import io.cairn.server.testing.MemberProcess;
 import io.cairn.server.testing.ProcessResult;
 import io.cairn.server.testing.Processes;
@@ -68,23 +69,20 @@ class JetcdWatchLeaseIT {
   private MemberProcess member;
   private Client client;
   private KV kv;
-  private final List<Watch.Watcher> watchers = new CopyOnWriteArrayList<>();
+  private JetcdMember fixture;
 
   @BeforeEach
   void start(TestInfo info) {
-    member = MemberProcess.builder(info).startReady();
-    client = Clients.jetcd(member);
+    fixture = JetcdMember.start(info);
+    member = fixture.member();
+    client = fixture.client();
     kv = client.getKVClient();
   }
 
   @AfterEach
   void stop() {
-    watchers.forEach(Watch.Watcher::close);
-    if (client != null) {
-      client.close();
-    }
-    if (member != null) {
-      member.close();
+    if (fixture != null) {
+      fixture.close();
     }
   }
 
@@ -361,7 +359,7 @@ class JetcdWatchLeaseIT {
 
   private void watch(String key, WatchOption option, java.util.function.Consumer<WatchResponse> onNext,
       java.util.function.Consumer<Throwable> onError) {
-    watchers.add(client.getWatchClient().watch(bytes(key), option, Watch.listener(onNext, onError)));
+    fixture.track(client.getWatchClient().watch(bytes(key), option, Watch.listener(onNext, onError)));
   }
 
   /**
