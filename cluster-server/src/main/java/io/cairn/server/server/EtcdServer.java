@@ -54,6 +54,7 @@ public final class EtcdServer implements AutoCloseable {
   private final KvApplier kv;
   private final Lessor lessor;
   private final LeaseKeeper leaseKeeper;
+  private final LeaseForwarding leaseForwarding;
   private final WatchHub watchHub;
   private final Alarms alarms;
   private final EtcdMetrics metrics;
@@ -141,6 +142,7 @@ public final class EtcdServer implements AutoCloseable {
             config.snapshotCount(),
             snapshotDir(config));
     this.leaseKeeper = new LeaseKeeper(lessor, memberId, this::propose, driver::isLeader);
+    this.leaseForwarding = new LeaseForwarding(driver, lessor, peers, requestTimeoutMillis(config));
     this.memberAdmin = new MemberAdmin(memberId, members, peers, driver,
         config::strictReconfigCheck, requestTimeoutMillis(config));
     for (io.etcd.jetcd.api.Member m : members.list()) {
@@ -467,22 +469,9 @@ public final class EtcdServer implements AutoCloseable {
         return driver.acceptForwarded(request, false);
       case RaftDriver.CALL_PROPOSE_CONF:
         return driver.acceptForwarded(request, true);
-      case CALL_LEASE_RENEW: {
-        if (!driver.isLeader()) {
-          return CompletableFuture.failedFuture(EtcdError.NOT_LEADER.exception());
-        }
-        long ttl = lessor.keepAlive(java.nio.ByteBuffer.wrap(request).getLong());
-        return CompletableFuture.completedFuture(
-            java.nio.ByteBuffer.allocate(8).putLong(ttl).array());
-      }
-      case CALL_LEASE_TTL: {
-        if (!driver.isLeader()) {
-          return CompletableFuture.failedFuture(EtcdError.NOT_LEADER.exception());
-        }
-        io.cairn.server.lease.Lease l = lessor.get(java.nio.ByteBuffer.wrap(request).getLong());
-        return CompletableFuture.completedFuture(java.nio.ByteBuffer.allocate(8)
-            .putLong(l == null ? -1 : lessor.remainingSeconds(l)).array());
-      }
+      case LeaseForwarding.CALL_RENEW:
+      case LeaseForwarding.CALL_TTL:
+        return leaseForwarding.answer(method, request);
       case CALL_PROMOTE:
         return memberAdmin.promote(java.nio.ByteBuffer.wrap(request).getLong())
             .thenApply(v -> new byte[0]);
@@ -492,8 +481,6 @@ public final class EtcdServer implements AutoCloseable {
     }
   }
 
-  private static final String CALL_LEASE_RENEW = "lease-renew";
-  private static final String CALL_LEASE_TTL = "lease-ttl";
   static final String CALL_PROMOTE = "member-promote";
 
   /**
@@ -501,38 +488,12 @@ public final class EtcdServer implements AutoCloseable {
    * renewal to it. Completes with the TTL granted, or 0 when the lease does not exist.
    */
   public CompletableFuture<Long> renewLease(long id) {
-    if (driver.isLeader()) {
-      return CompletableFuture.completedFuture(lessor.keepAlive(id));
-    }
-    return askLeader(CALL_LEASE_RENEW, id);
+    return leaseForwarding.renew(id);
   }
 
   /** Seconds left on a lease by the leader's clock; -1 when it does not exist. */
   public CompletableFuture<Long> leaseRemaining(long id) {
-    if (driver.isLeader()) {
-      io.cairn.server.lease.Lease l = lessor.get(id);
-      return CompletableFuture.completedFuture(l == null ? -1 : lessor.remainingSeconds(l));
-    }
-    return askLeader(CALL_LEASE_TTL, id);
-  }
-
-  private CompletableFuture<Long> askLeader(String method, long id) {
-    long leader = driver.leader();
-    if (leader == 0) {
-      return CompletableFuture.failedFuture(EtcdError.NO_LEADER.exception());
-    }
-    return peers.call(leader, method, java.nio.ByteBuffer.allocate(8).putLong(id).array(),
-            requestTimeoutMillis(config))
-        .handle((b, e) -> {
-          if (e == null) {
-            return java.nio.ByteBuffer.wrap(b).getLong();
-          }
-          Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-              ? e.getCause() : e;
-          throw c instanceof io.cairn.server.transport.PeerCallException
-              ? EtcdError.fromMessage(c.getMessage())
-              : EtcdError.TIMEOUT_DUE_TO_CONNECTION_LOST.exception();
-        });
+    return leaseForwarding.remaining(id);
   }
 
   /**
