@@ -51,8 +51,10 @@ public final class ChartsView extends VerticalLayout {
   private final Select<Window> window = new Select<>();
   private final Span updated = new Span();
   private final Map<String, Image> images = new LinkedHashMap<>();
-  private final ClusterCharts charts =
-      new ClusterCharts(ZoneOffset.UTC, java.util.Locale.ROOT, ClusterCharts::endpointOf);
+  /** Member names by client URL, for the charts' legends (drawn on request threads). */
+  private volatile Map<String, String> labels = Map.of();
+  private final ClusterCharts charts = new ClusterCharts(ZoneOffset.UTC, java.util.Locale.ROOT,
+      member -> labels.getOrDefault(member, ClusterCharts.endpointOf(member)));
   private final Grid<LeaderChange> changes = new Grid<>();
   private AutoCloseable scrapeSubscription;
   /** Member names by ID, so the table says "infra1" rather than a 16-digit hex ID. */
@@ -89,7 +91,8 @@ public final class ChartsView extends VerticalLayout {
     changes.addColumn(c -> name(c.leader())).setHeader("New leader").setAutoWidth(true);
     changes.addColumn(c -> name(c.previousLeader())).setHeader("Previous").setAutoWidth(true);
     changes.addColumn(LeaderChange::reason).setHeader("Reason").setAutoWidth(true);
-    changes.addColumn(c -> c.seenBy().stream().map(this::name).collect(java.util.stream.Collectors.joining(", ")))
+    changes.addColumn(c -> c.seenBy().stream().map(id -> names.getOrDefault(id, id))
+            .collect(java.util.stream.Collectors.joining(", ")))
         .setHeader("Seen by").setAutoWidth(true);
     changes.setHeight("16em");
     add(bar, grid, new H4("Leader changes"), changes);
@@ -102,8 +105,13 @@ public final class ChartsView extends VerticalLayout {
     redraw();
     UiTasks.deliver(this, SessionState.current().connection().inspector().fetch(), o -> {
       Map<String, String> byId = new java.util.HashMap<>();
-      o.members().forEach(m -> byId.put(m.id(), m.name()));
+      Map<String, String> byUrl = new java.util.HashMap<>();
+      o.members().stream().filter(m -> !m.name().isEmpty()).forEach(m -> {
+        byId.put(m.id(), m.name());
+        m.clientUrls().forEach(url -> byUrl.put(url, m.name()));
+      });
       names = byId;
+      labels = byUrl;
       redraw();
     }, e -> { /* names are a nicety: the table keeps the IDs */ });
     scrapeSubscription = SessionState.current().connection().scraper()
