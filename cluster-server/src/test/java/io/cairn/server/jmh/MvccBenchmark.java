@@ -8,7 +8,6 @@ import io.cairn.server.storage.Backend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -70,11 +69,7 @@ public class MvccBenchmark {
 
   @TearDown(Level.Trial)
   public void close() throws IOException {
-    store.close();
-    backend.close();
-    try (var walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    BenchStores.closeAndDelete(store, backend, dir);
   }
 
   /** Puts per second, {@code batch} puts per durable commit. */

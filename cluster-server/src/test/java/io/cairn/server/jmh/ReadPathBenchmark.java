@@ -8,7 +8,6 @@ import io.cairn.server.storage.Backend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -81,11 +80,7 @@ public class ReadPathBenchmark {
 
   @TearDown(Level.Trial)
   public void close() throws IOException {
-    store.close();
-    backend.close();
-    try (var walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    BenchStores.closeAndDelete(store, backend, dir);
   }
 
   /** One key at the latest revision. */

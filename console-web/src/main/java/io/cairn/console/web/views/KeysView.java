@@ -50,7 +50,12 @@ public final class KeysView extends VerticalLayout implements BeforeEnterObserve
     revision.setPlaceholder("latest");
     revision.setWidth("9em");
     revision.setAllowedCharPattern("[0-9]");
-    revision.addValueChangeListener(e -> reload());
+    // Before the page is attached (a ?rev= link) onAttach does the one reload.
+    revision.addValueChangeListener(e -> {
+      if (isAttached()) {
+        reload();
+      }
+    });
     Button refresh = new Button("Refresh", VaadinIcon.REFRESH.create(), e -> reload());
     refresh.setId("keys-refresh");
     Button create = new Button("New key…", VaadinIcon.PLUS.create(), e -> browser.newKey());
