@@ -262,11 +262,12 @@ class ConsoleBrowserIT {
   @Test
   void chartsAreDrawnAsImagesFromTheScrapedMetrics() {
     browser.open(console.url() + "charts");
-    // A few scrapes (one per second) so the rate and quantile series have points.
+    // Charts are redrawn after every scrape (one a second here), so an image may be between two
+    // sources at any moment: wait until all five are loaded at once, each a decoded 640×320 PNG.
     await().atMost(Duration.ofSeconds(30)).until(() -> Boolean.TRUE.equals(browser.js(
-        "const i = document.getElementById('chart-db-size'); return i.complete && i.naturalWidth === 640;")));
-    Object naturalHeight = browser.js("return document.getElementById('chart-request-latency').naturalHeight;");
-    assertThat(((Number) naturalHeight).intValue()).isEqualTo(320);
+        "return Array.from(document.querySelectorAll('#charts img')).length === 5"
+            + " && Array.from(document.querySelectorAll('#charts img')).every("
+            + "i => i.complete && i.naturalWidth === 640 && i.naturalHeight === 320);")));
     String src = browser.byId("chart-leader-changes").getAttribute("src");
     assertThat(src).isNotBlank();
     browser.screenshot("charts");
